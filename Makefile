@@ -1,0 +1,83 @@
+# pkgguard — build, test, lint, bench. See README.md.
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= gcc
+BUILD ?= build
+
+PKGS := libseccomp libcap-ng libconfig libsystemd
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
+	-DPKGGUARD_PREFIX='"$(PREFIX)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+LIB_SRCS := $(filter-out sandbox/main.c,$(wildcard sandbox/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libpkgguard.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+PROBE_SRCS := $(wildcard tests/probes/*.c)
+PROBE_BINS := $(PROBE_SRCS:tests/probes/%.c=$(BUILD)/tests/%)
+
+PROGRAMS := $(BUILD)/pkgguard-sandbox
+
+.PHONY: all deps check unit-tests test-bins asan lint bench clean install
+all: deps
+	@$(MAKE) --no-print-directory $(PROGRAMS)
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/%.o: %.c $(wildcard sandbox/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isandbox -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/pkgguard-sandbox: $(BUILD)/sandbox/main.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isandbox $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
+
+# Probes are built without sanitizers: they run inside the sandbox, where
+# ASan's runtime would itself trip over the refused syscalls.
+$(BUILD)/tests/%: tests/probes/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -g -o $@ $<
+
+test-bins: $(PROGRAMS) $(UNIT_BINS) $(PROBE_BINS)
+
+check: deps
+	@$(MAKE) --no-print-directory test-bins
+	@BUILD=$(BUILD) sh tests/run-all.sh
+
+unit-tests: deps
+	@$(MAKE) --no-print-directory $(UNIT_BINS)
+	@BUILD=$(BUILD) ONLY=unit sh tests/run-all.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=$(CC) \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" test-bins
+	@BUILD=build-asan ASAN=1 sh tests/run-all.sh
+
+lint: deps
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --std=c11 -D_GNU_SOURCE -Isandbox \
+		--suppress=missingIncludeSystem sandbox tests/unit tests/probes
+
+bench: all
+	@sh tests/bench.sh $(BUILD)
+
+clean:
+	rm -rf build build-asan
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/pkgguard/profiles
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 profiles/*.conf $(DESTDIR)$(PREFIX)/share/pkgguard/profiles/

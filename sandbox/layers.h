@@ -1,0 +1,52 @@
+/* layers.h — one or two functions per isolation layer, each in its own file.
+ * All return 0 or -errno and report their own failure (log.h). sandbox.c
+ * calls them in order; nothing else does. */
+#ifndef PKGGUARD_LAYERS_H
+#define PKGGUARD_LAYERS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "policy.h"
+
+/* How the script is confined: all namespaces, or the documented fallback
+ * (Landlock + seccomp without inet/unix sockets + no_new_privs) where user
+ * namespaces are refused. */
+enum confinement {
+	CONFINE_NAMESPACES,
+	CONFINE_FALLBACK,
+};
+
+/* userns.c — parent side: uid/gid map of the caller (root maps to root),
+ * setgroups denied. */
+int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid);
+
+/* mountns.c — child side: tmpfs root, binds, pivot_root, old root detached.
+ * cwd must name a directory that is visible inside. */
+int mountns_build(const struct policy *p);
+
+/* netns.c — bring lo up in the new network namespace. */
+int netns_loopback_up(void);
+
+/* utsns.c — hostname inside the new uts namespace. */
+int utsns_set_hostname(const char *name);
+
+/* rlimits.c */
+int rlimits_apply(const struct limits *l);
+
+/* caps.c — clear every capability set (effective, permitted, inheritable,
+ * bounding, ambient) with libcap-ng, then PR_SET_NO_NEW_PRIVS. */
+int caps_drop_all(void);
+int no_new_privs_set(void);
+
+/* landlock_rules.c — filesystem (and TCP when network is none) rules that
+ * match the mount policy. In CONFINE_FALLBACK it is the filesystem boundary,
+ * so a kernel without Landlock is an error there; with namespaces it is
+ * defence in depth and its absence is a warning. fallback_tmp is the private
+ * temporary directory used instead of /tmp in CONFINE_FALLBACK (else NULL). */
+int landlock_apply(const struct policy *p, enum confinement mode, const char *fallback_tmp);
+
+/* seccomp_filter.c — libseccomp deny list, loaded last before execve. */
+int seccomp_filter_apply(const struct policy *p, enum confinement mode);
+
+#endif

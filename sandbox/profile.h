@@ -1,0 +1,41 @@
+/* profile.h — loading a policy from libconfig profiles.
+ *
+ * Search path (DESIGN.md): --profiles DIR, then PKGGUARD_PROFILE_PATH
+ * (colon-separated), then /etc/pkgguard/profiles.d, then
+ * $(PREFIX)/share/pkgguard/profiles. NAME resolves to the first NAME.conf on
+ * the path; a profile may `inherit` another name (the same name continues the
+ * search after the current file's directory, which is how an admin drop-in
+ * extends a shipped profile). Lists append, scalars override. */
+#ifndef PKGGUARD_PROFILE_H
+#define PKGGUARD_PROFILE_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+struct profile_vars {
+	const char *pkg_dir;     /* ${PKG_DIR}; NULL: entries using it are dropped */
+	const char *project_dir; /* ${PROJECT_DIR}; NULL: entries using it are dropped */
+	const char *home;        /* ${HOME} */
+	const char *tmpdir;      /* ${TMPDIR} */
+	const char *package;     /* package name selecting a per-package override, or NULL */
+};
+
+/* Builds the search path. cli_dir may be NULL. Returns 0 or -errno. */
+int profile_search_path(const char *cli_dir, struct strlist *out);
+
+/* Loads NAME (looked up on the path) or FILE (contains a '/' or ends in
+ * .conf) into a checked policy. On error returns -errno and writes a one-line
+ * message "FILE:LINE: what is wrong" into err. Never returns a partial policy. */
+int profile_load(const char *name_or_file, const struct strlist *search,
+		 const struct profile_vars *vars, struct policy **out,
+		 char *err, size_t errlen);
+
+/* Expands ${VAR} in s. Unknown variables are an error (-EINVAL); a known but
+ * unset one gives -ENOENT (the caller drops the entry). Pure. */
+int profile_expand(const char *s, const struct profile_vars *vars, char **out);
+
+void strlist_free(struct strlist *l);
+int strlist_push(struct strlist *l, const char *s);
+
+#endif

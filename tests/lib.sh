@@ -1,0 +1,25 @@
+# lib.sh — shared helpers of the integration tests (sourced, POSIX sh).
+# Every result is one TAP-like line on stdout, counted by run-all.sh:
+#   ok - NAME
+#   not ok - NAME: WHY
+#   ok - NAME # SKIP REASON
+# Attack tests call `control` first: the same probe outside the sandbox must
+# really do the harmful thing, or the test is reported as failed (vacuous).
+
+T_SUITE=${T_SUITE:-$(basename "$0" .sh)}
+T_AS=${T_AS:-$(id -un)}
+
+pass() { echo "ok - [$T_SUITE/$T_AS] $1"; }
+fail() { echo "not ok - [$T_SUITE/$T_AS] $1: $2"; }
+skip() { echo "ok - [$T_SUITE/$T_AS] $1 # SKIP $2"; }
+
+# expect_ok NAME CMD...   — passes when CMD exits 0
+expect_ok() {
+	_n=$1; shift
+	if _out=$("$@" 2>&1); then pass "$_n"; else fail "$_n" "exit $? ($(printf '%s' "$_out" | tail -n 2 | tr '\n' ' '))"; fi
+}
+# expect_fail NAME CMD... — passes when CMD exits non-zero
+expect_fail() {
+	_n=$1; shift
+	if _out=$("$@" 2>&1); then fail "$_n" "succeeded but must not ($(printf '%s' "$_out" | tail -n 1))"; else pass "$_n"; fi
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# run-all.sh — runs every test and prints one summary line:
+#   N passed, N failed[, N skipped]
+# Unit tests are cmocka binaries (TAP output); integration suites are
+# tests/integration/*.sh, run as root and, where they say so, again as an
+# unprivileged test user. ONLY=unit runs the unit tests alone; ASAN=1 marks a
+# sanitizer build (suites that cannot run under ASan skip themselves).
+set -u
+BUILD=${BUILD:-build}
+export BUILD
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run_unit() {
+	for t in "$BUILD"/tests/test_*; do
+		[ -x "$t" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | sed -n -e "s/^\(not ok\|ok\) [0-9]* - /\1 - [unit\/$(basename "$t")] /p" \
+			-e 's/^# *\(.*\)/# \1/p'
+	done
+}
+
+run_integration() {
+	for s in tests/integration/*.sh; do
+		[ -f "$s" ] || continue
+		timeout 400 sh "$s" 2>&1 || echo "not ok - [$(basename "$s" .sh)] suite exited with status $?"
+	done
+}
+
+{
+	run_unit
+	[ "${ONLY:-}" = unit ] || run_integration
+} | tee "$log"
+
+passed=$(grep -c '^ok - ' "$log" | tr -d ' ')
+skipped=$(grep -c '^ok - .* # SKIP ' "$log" | tr -d ' ')
+failed=$(grep -c '^not ok - ' "$log" | tr -d ' ')
+passed=$((passed - skipped))
+echo
+if [ "$failed" -gt 0 ]; then
+	echo "failures:"
+	grep '^not ok - ' "$log"
+	echo
+fi
+if [ "$skipped" -gt 0 ]; then
+	echo "skipped:"
+	grep '^ok - .* # SKIP ' "$log"
+	echo
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
