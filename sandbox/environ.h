@@ -9,6 +9,8 @@
  * with errno set. */
 char **environ_build(const struct policy *p, char *const *envp);
 void environ_free(char **env);
+/* Replaces or appends "NAME=value" in an environment from environ_build. */
+int environ_set(char ***env, const char *entry);
 /* 1 when NAME (without '=') must be removed whatever keep says. */
 int environ_is_secret(const struct policy *p, const char *name);
 

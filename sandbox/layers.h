@@ -21,8 +21,11 @@ enum confinement {
  * setgroups denied. */
 int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid);
 
-/* mountns.c — child side: tmpfs root, binds, pivot_root, old root detached.
- * cwd must name a directory that is visible inside. */
+/* mountns.c — child side. mountns_make_private() comes first and returns
+ * -EPERM silently when the user namespace gives no privilege (AppArmor's
+ * restriction); mountns_build() then makes the tmpfs root, binds,
+ * pivot_root, old root detached. */
+int mountns_make_private(void);
 int mountns_build(const struct policy *p);
 
 /* netns.c — bring lo up in the new network namespace. */

@@ -1,0 +1,255 @@
+/* main.c — the pkgguard-sandbox command: parses arguments, loads the
+ * profile, and hands over to sandbox_run(). Only this file exits. */
+#include "log.h"
+#include "profile.h"
+#include "sandbox.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#ifndef PKGGUARD_VERSION
+#define PKGGUARD_VERSION "0.1.0"
+#endif
+
+struct options {
+	const char *profile;
+	const char *profiles_dir;
+	const char *pkg_dir;
+	const char *project_dir;
+	const char *package;
+	const char *check_profile;
+	const char *shell_command;
+	int verbose;
+	int require_namespaces;
+	char **argv;              /* the command, or extra args after -c CMD */
+	int argc;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pkgguard-sandbox [OPTIONS] -- COMMAND [ARGS...]\n"
+		"       pkgguard-sandbox -c 'SHELL COMMAND'       (script-shell mode)\n"
+		"       pkgguard-sandbox --check-profile FILE\n"
+		"\n"
+		"Runs COMMAND with no network, a filesystem scoped to the package directory,\n"
+		"its own pid/ipc/uts/cgroup namespaces, no capabilities, Landlock and seccomp.\n"
+		"\n"
+		"  --profile NAME|FILE   policy to apply (default: \"default\"; in -c mode the\n"
+		"                        package manager's own, from npm_config_user_agent)\n"
+		"  --profiles DIR        look for profiles in DIR first\n"
+		"  --pkg-dir DIR         the package directory, writable (-c: the current dir)\n"
+		"  --project-dir DIR     the project, read-only (-c: $INIT_CWD)\n"
+		"  --package NAME        package name for per-package overrides\n"
+		"                        (-c: taken from the path under node_modules)\n"
+		"  --require-namespaces  fail instead of the no-user-namespace fallback\n"
+		"  --verbose             say what is set up\n"
+		"\n"
+		"Exit status: the command's (128+N when killed by signal N); 124 timeout;\n"
+		"125 pkgguard-sandbox failed (usage, profile, a layer); 126 cannot execute;\n"
+		"127 command not found.\n");
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	enum { O_PROFILE = 256, O_PROFILES, O_PKG, O_PROJECT, O_PACKAGE, O_CHECK, O_REQUIRE, O_VERSION };
+	static const struct option longopts[] = {
+		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "profiles", required_argument, NULL, O_PROFILES },
+		{ "pkg-dir", required_argument, NULL, O_PKG },
+		{ "project-dir", required_argument, NULL, O_PROJECT },
+		{ "package", required_argument, NULL, O_PACKAGE },
+		{ "check-profile", required_argument, NULL, O_CHECK },
+		{ "require-namespaces", no_argument, NULL, O_REQUIRE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	/* '+': stop at the first non-option, the command's own flags are its. */
+	while ((c = getopt_long(argc, argv, "+c:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_PROFILE: o->profile = optarg; break;
+		case O_PROFILES: o->profiles_dir = optarg; break;
+		case O_PKG: o->pkg_dir = optarg; break;
+		case O_PROJECT: o->project_dir = optarg; break;
+		case O_PACKAGE: o->package = optarg; break;
+		case O_CHECK: o->check_profile = optarg; break;
+		case O_REQUIRE: o->require_namespaces = 1; break;
+		case 'c': o->shell_command = optarg; break;
+		case 'v': o->verbose = 1; break;
+		case 'h': usage(stdout); exit(0);
+		case O_VERSION: printf("pkgguard-sandbox %s\n", PKGGUARD_VERSION); exit(0);
+		default: return -EINVAL;
+		}
+	}
+	o->argv = argv + optind;
+	o->argc = argc - optind;
+	if (o->check_profile)
+		return 0;
+	if (!o->shell_command && o->argc == 0) {
+		log_fail_plain(EINVAL, "no command given (use -- COMMAND or -c 'SHELL COMMAND')");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Package name from a path under node_modules: ".../node_modules/@s/n" gives
+ * "@s/n". It comes from the package manager's layout, not from anything the
+ * package says about itself. */
+static char *package_from_path(const char *dir)
+{
+	const char *nm = NULL;
+	for (const char *s = strstr(dir, "/node_modules/"); s; s = strstr(s + 1, "/node_modules/"))
+		nm = s + strlen("/node_modules/");
+	if (!nm || !*nm)
+		return NULL;
+	size_t len = strcspn(nm, "/");
+	if (nm[0] == '@' && nm[len] == '/')
+		len += 1 + strcspn(nm + len + 1, "/");
+	return strndup(nm, len);
+}
+
+/* In -c mode npm/pnpm/yarn say who they are in npm_config_user_agent
+ * ("npm/11.19.1 node/v20…"): that picks their profile when it exists. */
+static const char *profile_from_agent(const struct strlist *search)
+{
+	static const char *const known[] = { "npm", "pnpm", "yarn" };
+	const char *agent = getenv("npm_config_user_agent");
+	if (!agent)
+		return "default";
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		size_t n = strlen(known[i]);
+		if (strncmp(agent, known[i], n) != 0 || agent[n] != '/')
+			continue;
+		for (size_t d = 0; d < search->n; d++) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof(path), "%s/%s.conf", search->v[d], known[i]);
+			if (access(path, R_OK) == 0)
+				return known[i];
+		}
+	}
+	return "default";
+}
+
+static char *absolute_dir(const char *what, const char *dir)
+{
+	char *real = realpath(dir, NULL);
+	struct stat st;
+	if (!real || stat(real, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		log_fail(real ? ENOTDIR : errno, "%s %s", what, dir);
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct strlist search = { 0 };
+	struct policy *pol = NULL;
+	char err[1024] = "";
+	char *pkg_dir = NULL, *project_dir = NULL, *package = NULL, *cwd = NULL;
+	char **cmd_argv = NULL;
+	int status = SANDBOX_EXIT_SETUP;
+
+	/* Nothing the caller had open may reach the script (an inherited socket
+	 * would be a way out of every namespace). */
+	close_range(3, ~0U, 0);
+	log_set_program("pkgguard-sandbox");
+	if (parse_args(argc, argv, &o) != 0) {
+		usage(stderr);
+		return SANDBOX_EXIT_SETUP;
+	}
+	log_set_verbose(o.verbose);
+	if (profile_search_path(o.profiles_dir, &search) != 0) {
+		log_fail(ENOMEM, "profile search path");
+		return SANDBOX_EXIT_SETUP;
+	}
+	cwd = getcwd(NULL, 0);
+	if (!cwd) {
+		log_fail(errno, "getcwd");
+		goto out;
+	}
+
+	if (o.shell_command) {
+		const char *init_cwd = getenv("INIT_CWD");
+		pkg_dir = absolute_dir("package directory", o.pkg_dir ? o.pkg_dir : cwd);
+		if (o.project_dir || (init_cwd && init_cwd[0] == '/'))
+			project_dir = absolute_dir("project directory", o.project_dir ? o.project_dir : init_cwd);
+		if (!pkg_dir || ((o.project_dir || (init_cwd && init_cwd[0] == '/')) && !project_dir))
+			goto out;
+		package = o.package ? strdup(o.package) : package_from_path(pkg_dir);
+		if (!o.profile)
+			o.profile = profile_from_agent(&search);
+	} else {
+		if (o.pkg_dir && !(pkg_dir = absolute_dir("package directory", o.pkg_dir)))
+			goto out;
+		if (o.project_dir && !(project_dir = absolute_dir("project directory", o.project_dir)))
+			goto out;
+		package = o.package ? strdup(o.package) : NULL;
+	}
+
+	struct profile_vars vars = {
+		.pkg_dir = o.check_profile ? cwd : pkg_dir,
+		.project_dir = project_dir,
+		.home = getenv("HOME"),
+		.tmpdir = getenv("TMPDIR"),
+		.package = package,
+	};
+	const char *which = o.check_profile ? o.check_profile : (o.profile ? o.profile : "default");
+	if (profile_load(which, &search, &vars, &pol, err, sizeof(err)) != 0) {
+		log_fail_plain(EINVAL, "%s", err);
+		goto out;
+	}
+	if (o.check_profile) {
+		policy_print(pol, stdout);
+		status = fflush(stdout) == 0 ? 0 : SANDBOX_EXIT_SETUP;
+		goto out;
+	}
+	if (o.verbose) {
+		log_debug("profile %s (%s)%s%s", pol->name, pol->source,
+			  pol->package ? ", override for " : "", pol->package ? pol->package : "");
+	}
+
+	if (o.shell_command) {
+		/* npm runs `<script-shell> -c <cmd>`; extra words become $0 $1… */
+		cmd_argv = calloc((size_t)o.argc + 4, sizeof(char *));
+		if (!cmd_argv) {
+			log_fail(ENOMEM, "arguments");
+			goto out;
+		}
+		cmd_argv[0] = "/bin/sh";
+		cmd_argv[1] = "-c";
+		cmd_argv[2] = (char *)o.shell_command;
+		for (int i = 0; i < o.argc; i++)
+			cmd_argv[3 + i] = o.argv[i];
+	}
+	struct sandbox_cmd cmd = {
+		.argv = cmd_argv ? cmd_argv : o.argv,
+		.envp = environ,
+		.cwd = cwd,
+		.require_namespaces = o.require_namespaces,
+	};
+	status = sandbox_run(pol, &cmd);
+out:
+	policy_free(pol);
+	strlist_free(&search);
+	free(cmd_argv);
+	free(pkg_dir);
+	free(project_dir);
+	free(package);
+	free(cwd);
+	return status;
+}

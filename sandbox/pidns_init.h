@@ -1,0 +1,20 @@
+/* pidns_init.h — pid 1 of the sandbox's pid namespace. */
+#ifndef PKGGUARD_PIDNS_INIT_H
+#define PKGGUARD_PIDNS_INIT_H
+
+#include <sys/types.h>
+
+#include "policy.h"
+
+/* Reaps every process, forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to the script,
+ * and when the script's main process exits kills all that is left (nohup,
+ * setsid and double-forked children included). Expects those signals and
+ * SIGCHLD to be blocked. Returns the script's status as an exit code
+ * (128+N for signal N). */
+int pidns_init_run(pid_t script, const struct limits *limits);
+
+/* Exit code for a wait status, with a note on stderr when a signal that a
+ * limit sends (SIGXFSZ, SIGXCPU, SIGKILL) ended the script. */
+int init_exit_code(int status, const struct limits *limits);
+
+#endif
