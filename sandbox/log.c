@@ -12,6 +12,7 @@ static int verbose;
 void log_set_program(const char *name) { program = name; }
 void log_set_verbose(int on) { verbose = on; }
 
+__attribute__((format(printf, 2, 0)))
 static void vprint(const char *prefix, const char *fmt, va_list ap, const char *suffix)
 {
 	/* One fprintf per line so concurrent writers do not interleave words. */
