@@ -5,6 +5,7 @@
 #define PKGGUARD_LAYERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "policy.h"
@@ -49,7 +50,17 @@ int no_new_privs_set(void);
  * temporary directory used instead of /tmp in CONFINE_FALLBACK (else NULL). */
 int landlock_apply(const struct policy *p, enum confinement mode, const char *fallback_tmp);
 
-/* seccomp_filter.c — libseccomp deny list, loaded last before execve. */
+/* seccomp_filter.c — libseccomp deny list. The parent compiles it to BPF
+ * (while init builds the mount tree, on the other core); the script loads it
+ * last, right before execve. seccomp_filter_apply() does both at once. */
+struct sock_filter;
+struct seccomp_prog {
+	struct sock_filter *insns;
+	size_t len;
+};
+int seccomp_filter_build(const struct policy *p, enum confinement mode, struct seccomp_prog *out);
+int seccomp_filter_load(const struct seccomp_prog *prog);
+void seccomp_prog_free(struct seccomp_prog *prog);
 int seccomp_filter_apply(const struct policy *p, enum confinement mode);
 
 #endif

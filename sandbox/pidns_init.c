@@ -3,6 +3,7 @@
  * every process the script started, whatever it did to detach. */
 #include "pidns_init.h"
 #include "log.h"
+#include "report.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,7 +28,7 @@ int init_exit_code(int status, const struct limits *limits)
 	return 128 + sig;
 }
 
-int pidns_init_run(pid_t script, const struct limits *limits)
+int pidns_init_run(pid_t script, const struct limits *limits, int report_fd)
 {
 	sigset_t set;
 	int status = 0, failed = 0;
@@ -64,9 +65,13 @@ int pidns_init_run(pid_t script, const struct limits *limits)
 		if (done)
 			break;
 	}
-	/* The script is over: nothing it started may outlive it. */
+	/* The script is over: nothing it started may outlive it. Once kill()
+	 * returns, every process here has SIGKILL pending and runs no more
+	 * user code, so the parent may be told the status now. */
 	kill(-1, SIGKILL);
+	int code = failed ? 125 : init_exit_code(status, limits);
+	report_send(report_fd, REPORT_EXIT, code);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
-	return failed ? 125 : init_exit_code(status, limits);
+	return code;
 }

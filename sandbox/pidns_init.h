@@ -8,10 +8,10 @@
 
 /* Reaps every process, forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to the script,
  * and when the script's main process exits kills all that is left (nohup,
- * setsid and double-forked children included). Expects those signals and
- * SIGCHLD to be blocked. Returns the script's status as an exit code
- * (128+N for signal N). */
-int pidns_init_run(pid_t script, const struct limits *limits);
+ * setsid and double-forked children included), then sends REPORT_EXIT on
+ * report_fd. Expects those signals and SIGCHLD to be blocked. Returns the
+ * script's status as an exit code (128+N for signal N). */
+int pidns_init_run(pid_t script, const struct limits *limits, int report_fd);
 
 /* Exit code for a wait status, with a note on stderr when a signal that a
  * limit sends (SIGXFSZ, SIGXCPU, SIGKILL) ended the script. */

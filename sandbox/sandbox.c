@@ -2,29 +2,32 @@
  * holds the one visible list of setup steps, in DESIGN.md's order; each step
  * is one checked call into its layer's file. Three processes take part:
  *
- *   parent (caller's namespaces)   maps the user namespace, enforces the
- *     │                            timeout, forwards signals, gives the status
- *     └─ init (pid 1 of the new namespaces)   builds the mount tree, lo, uts
- *          └─ script   session, rlimits, caps, no_new_privs, Landlock,
- *                      seccomp, execve
+ *   parent (caller's namespaces)  maps the user namespace, compiles the
+ *     │                           seccomp filter meanwhile, enforces the
+ *     │                           timeout, forwards signals, gives the status
+ *     └─ init (pid 1 of the new namespaces)  mount tree, lo, hostname
+ *          └─ script  session, rlimits, caps, no_new_privs, Landlock,
+ *                     seccomp, execve
  *
- * Children tell the parent why they failed through a CLOEXEC pipe, so a
- * setup failure (125) is never confused with the script's own exit status.
- * Where user namespaces are refused, the same script steps run without
- * namespaces (CONFINE_FALLBACK) and the parent does init's sweep itself. */
+ * Children report to the parent on a CLOEXEC pipe (report.h). Where user
+ * namespaces are refused, the script steps run without namespaces
+ * (CONFINE_FALLBACK) and the parent does init's final sweep itself. */
 #include "sandbox.h"
 #include "environ.h"
 #include "layers.h"
 #include "log.h"
 #include "pidns_init.h"
+#include "report.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,35 +42,26 @@
 #define P_PIDFD 3
 #endif
 
-enum report_kind {
-	REPORT_SETUP = 1,          /* a layer failed; message already printed */
-	REPORT_EXEC,               /* execve failed with err */
-	REPORT_USERNS_RESTRICTED,  /* namespace made, but without privileges in it */
-};
-
-struct report {
-	int kind;
-	int err;
-};
-
 struct run {
 	const struct policy *p;
 	const struct sandbox_cmd *cmd;
 	char **env;
 	enum confinement mode;
-	char *fallback_tmp;    /* CONFINE_FALLBACK: private TMPDIR on the host */
-	int sync[2];           /* parent -> init: the uid/gid maps are written */
-	int report[2];         /* children -> parent: struct report */
-	sigset_t forwarded;    /* signals the parent passes on to the sandbox */
+	struct seccomp_prog filter;  /* compiled by the parent, loaded by the script */
+	char *fallback_tmp;          /* CONFINE_FALLBACK: private TMPDIR on the host */
+	int sync[2];                 /* parent -> init: maps written, then the filter */
+	int report[2];               /* children -> parent: struct report */
+	sigset_t forwarded;          /* signals the parent passes on to the sandbox */
 };
 
-static void send_report(const struct run *r, int kind, int err)
-{
-	struct report rep = { kind, err };
-	/* Smaller than PIPE_BUF: atomic, and nobody to tell if it fails. */
-	if (write(r->report[1], &rep, sizeof(rep)) < 0)
-		return;
-}
+/* What the parent learnt by the time the sandbox ended. */
+struct outcome {
+	int status;        /* exit code from REPORT_EXIT or the top process */
+	int have_exit;     /* REPORT_EXIT arrived */
+	int first_kind;    /* first REPORT_SETUP/EXEC/USERNS_RESTRICTED, or 0 */
+	int first_value;
+	int timed_out;
+};
 
 /* execvpe() searches the caller's PATH; the script's PATH is the one of its
  * filtered environment, so look the command up there. */
@@ -83,7 +77,7 @@ static int exec_command(char *const *argv, char **env)
 	for (char **e = env; *e; e++)
 		if (strncmp(*e, "PATH=", 5) == 0)
 			path = *e + 5;
-	for (const char *s = path; ; ) {
+	for (const char *s = path;; s++) {
 		const char *end = strchrnul(s, ':');
 		char full[4096];
 		int n = snprintf(full, sizeof(full), "%.*s%s%s", (int)(end - s), s,
@@ -95,7 +89,7 @@ static int exec_command(char *const *argv, char **env)
 		}
 		if (!*end)
 			break;
-		s = end + 1;
+		s = end;
 	}
 	return err;
 }
@@ -104,9 +98,9 @@ static int exec_command(char *const *argv, char **env)
 static void script_main(const struct run *r)
 {
 	const struct policy *p = r->p;
+	sigset_t none;
 	int rc;
 
-	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (r->mode == CONFINE_FALLBACK && chdir(r->cmd->cwd) != 0)
@@ -117,21 +111,13 @@ static void script_main(const struct run *r)
 		 (rc = caps_drop_all()) == 0 &&
 		 (rc = no_new_privs_set()) == 0 &&
 		 (rc = landlock_apply(p, r->mode, r->fallback_tmp)) == 0 &&
-		 (rc = seccomp_filter_apply(p, r->mode)) == 0) {
+		 (rc = seccomp_filter_load(&r->filter)) == 0) {
 		int err = exec_command(r->cmd->argv, r->env);
-		send_report(r, REPORT_EXEC, err);
+		report_send(r->report[1], REPORT_EXEC, err);
 		_exit(err == ENOENT ? SANDBOX_EXIT_NOTFOUND : SANDBOX_EXIT_NOEXEC);
 	}
-	send_report(r, REPORT_SETUP, -rc);
+	report_send(r->report[1], REPORT_SETUP, -rc);
 	_exit(SANDBOX_EXIT_SETUP);
-}
-
-static pid_t fork_script(const struct run *r)
-{
-	pid_t pid = fork();
-	if (pid == 0)
-		script_main(r);
-	return pid;
 }
 
 /* ---- init: pid 1 of the new namespaces ---- */
@@ -146,7 +132,34 @@ static int init_sync(const struct run *r)
 	return 0;
 }
 
-static int init_setup(const struct run *r)
+static int read_full(int fd, void *buf, size_t len)
+{
+	for (size_t got = 0; got < len;) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EPIPE;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/* The parent compiled the filter while we built the mount tree. */
+static int init_receive_filter(struct run *r)
+{
+	uint32_t len;
+	int rc = read_full(r->sync[0], &len, sizeof(len));
+	if (rc == 0 && (len == 0 || len > BPF_MAXINSNS))
+		rc = -EPIPE;
+	if (rc == 0 && !(r->filter.insns = malloc(len * sizeof(struct sock_filter))))
+		rc = -ENOMEM;
+	if (rc == 0 && (rc = read_full(r->sync[0], r->filter.insns, len * sizeof(struct sock_filter))) == 0)
+		r->filter.len = len;
+	return rc ? log_fail(-rc, "seccomp: receive the filter from the parent") : 0;
+}
+
+static int init_setup(struct run *r)
 {
 	const struct policy *p = r->p;
 	int rc;
@@ -162,37 +175,39 @@ static int init_setup(const struct run *r)
 		return rc;
 	if (chdir(r->cmd->cwd) != 0 && (!p->pkg_dir || chdir(p->pkg_dir) != 0) && chdir("/") != 0)
 		return log_fail(errno, "init: chdir");
-	return 0;
+	return init_receive_filter(r);
 }
 
 static void init_main(struct run *r)
 {
 	close(r->sync[1]);
 	close(r->report[0]);
-	/* A namespace we hold no privilege in (AppArmor's userns restriction)
-	 * fails the first mount with EPERM: tell the parent to fall back. */
 	int rc = init_sync(r);
+	/* A namespace we hold no privilege in (AppArmor's userns restriction)
+	 * fails the first mount with EPERM: the parent falls back. */
 	if (rc == 0 && (rc = mountns_make_private()) == -EPERM) {
-		send_report(r, REPORT_USERNS_RESTRICTED, EPERM);
+		report_send(r->report[1], REPORT_USERNS_RESTRICTED, EPERM);
 		_exit(SANDBOX_EXIT_SETUP);
 	}
 	if (rc != 0 || init_setup(r) != 0) {
-		send_report(r, REPORT_SETUP, 0);
+		report_send(r->report[1], REPORT_SETUP, 0);
 		_exit(SANDBOX_EXIT_SETUP);
 	}
-	pid_t script = fork_script(r);
+	pid_t script = fork();
+	if (script == 0)
+		script_main(r);
 	if (script < 0) {
-		send_report(r, REPORT_SETUP, -log_fail(errno, "init: fork"));
+		report_send(r->report[1], REPORT_SETUP, -log_fail(errno, "init: fork"));
 		_exit(SANDBOX_EXIT_SETUP);
 	}
 	/* init itself needs no privilege from here on: reaping and killing in
 	 * its own namespace are plain operations. */
 	if (caps_drop_all() != 0 || no_new_privs_set() != 0) {
 		kill(script, SIGKILL);
-		send_report(r, REPORT_SETUP, 0);
+		report_send(r->report[1], REPORT_SETUP, 0);
 		_exit(SANDBOX_EXIT_SETUP);
 	}
-	_exit(pidns_init_run(script, &r->p->limits));
+	_exit(pidns_init_run(script, &r->p->limits, r->report[1]));
 }
 
 static pid_t clone_pidfd(unsigned long long flags, int *pidfd)
@@ -207,126 +222,134 @@ static pid_t clone_pidfd(unsigned long long flags, int *pidfd)
 
 /* ---- parent ---- */
 
-/* Waits for the sandbox's top process: forwards signals, enforces the
- * wall-clock limit (killing the top process ends a pid namespace whole). */
-static int wait_top(const struct run *r, int pidfd, int *status)
+static long long ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000LL + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+static void outcome_take_report(struct outcome *o, const struct report *rep)
+{
+	if (rep->kind == REPORT_EXIT) {
+		o->have_exit = 1;
+		o->status = rep->value;
+	} else if (!o->first_kind) {
+		o->first_kind = rep->kind;
+		o->first_value = rep->value;
+	}
+}
+
+/* Waits until the script's status is known: REPORT_EXIT from init, or the
+ * top process's exit. Forwards signals and enforces the wall-clock limit
+ * (killing the top process ends a pid namespace whole). */
+static int wait_sandbox(const struct run *r, int pidfd, struct outcome *o)
 {
 	int sfd = signalfd(-1, &r->forwarded, SFD_CLOEXEC);
-	unsigned timeout_s = r->p->limits.timeout_s;
-	struct timespec start, now;
-	int timed_out = 0;
+	long long limit_ms = (long long)r->p->limits.timeout_s * 1000;
+	struct timespec start;
+	int top_exited = 0;
 
 	if (sfd < 0)
 		return log_fail(errno, "parent: signalfd");
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		struct pollfd fds[2] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+	while (!o->have_exit && !top_exited) {
+		struct pollfd fds[3] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 }, { r->report[0], POLLIN, 0 } };
 		int wait_ms = -1;
-		if (timeout_s && !timed_out) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			long long left = (long long)timeout_s * 1000 -
-					 ((now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000);
-			wait_ms = left > 0 ? (int)(left > 60000 ? 60000 : left) : 0;
+		if (limit_ms && !o->timed_out) {
+			long long left = limit_ms - ms_since(&start);
+			wait_ms = left <= 0 ? 0 : (int)(left > 60000 ? 60000 : left);
 		}
-		int n = poll(fds, 2, wait_ms);
+		int n = poll(fds, 3, wait_ms);
 		if (n < 0 && errno != EINTR) {
 			close(sfd);
 			return log_fail(errno, "parent: poll");
 		}
-		if (n == 0 && timeout_s && !timed_out) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec - start.tv_sec >= (time_t)timeout_s) {
-				timed_out = 1;
-				syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-			}
-			continue;
+		if (n == 0 && limit_ms && !o->timed_out && ms_since(&start) >= limit_ms) {
+			o->timed_out = 1;
+			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		}
-		if (n > 0 && (fds[1].revents & POLLIN)) {
+		if (n <= 0)
+			continue;
+		if (fds[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 				syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
 		}
-		if (n > 0 && (fds[0].revents & POLLIN))
-			break;
+		if (fds[2].revents & POLLIN) {
+			struct report rep;
+			if (read(r->report[0], &rep, sizeof(rep)) == (ssize_t)sizeof(rep))
+				outcome_take_report(o, &rep);
+		}
+		if (fds[0].revents & POLLIN)
+			top_exited = 1;
 	}
 	close(sfd);
-	siginfo_t si;
-	memset(&si, 0, sizeof(si));
-	if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) != 0)
-		return log_fail(errno, "parent: waitid");
-	*status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : (si.si_status & 0x7f);
-	if (timed_out) {
-		log_info("timeout: the script ran longer than the profile's %u s; every process of the sandbox was killed",
-			 timeout_s);
-		return 1;
+	if (top_exited) {
+		/* Reports written just before the exit are still in the pipe. */
+		struct report rep;
+		int fl = fcntl(r->report[0], F_GETFL);
+		fcntl(r->report[0], F_SETFL, fl | O_NONBLOCK);
+		while (read(r->report[0], &rep, sizeof(rep)) == (ssize_t)sizeof(rep))
+			outcome_take_report(o, &rep);
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) != 0)
+			return log_fail(errno, "parent: waitid");
+		if (!o->have_exit) {
+			int st = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : (si.si_status & 0x7f);
+			o->status = init_exit_code(st, &r->p->limits);
+		}
 	}
+	/* Otherwise init is finishing the reap: PR_SET_PDEATHSIG ends it if we
+	 * exit first, and the kernel re-parents its zombie. */
 	return 0;
 }
 
-/* Turns what the children reported and the top process's status into the
- * exit status to give. */
-static int final_status(const struct run *r, int status, int timed_out)
+/* The exit status to give, from what the sandbox reported. */
+static int final_status(const struct run *r, const struct outcome *o)
 {
-	struct report rep = { 0, 0 };
-	ssize_t n = read(r->report[0], &rep, sizeof(rep));
-
-	if (timed_out)
+	if (o->timed_out) {
+		log_info("timeout: the script ran longer than the profile's %u s; every process of the sandbox was killed",
+			 r->p->limits.timeout_s);
 		return SANDBOX_EXIT_TIMEOUT;
-	if (n == (ssize_t)sizeof(rep)) {
-		if (rep.kind == REPORT_EXEC) {
-			log_info("%s: %s", r->cmd->argv[0], strerror(rep.err));
-			return rep.err == ENOENT ? SANDBOX_EXIT_NOTFOUND : SANDBOX_EXIT_NOEXEC;
-		}
-		return SANDBOX_EXIT_SETUP;
 	}
-	return init_exit_code(status, &r->p->limits);
-}
-
-static int read_report_kind(const struct run *r)
-{
-	struct report rep;
-	int fl = fcntl(r->report[0], F_GETFL);
-	fcntl(r->report[0], F_SETFL, fl | O_NONBLOCK);
-	ssize_t n = read(r->report[0], &rep, sizeof(rep));
-	fcntl(r->report[0], F_SETFL, fl);
-	return n == (ssize_t)sizeof(rep) ? rep.kind : 0;
+	if (o->first_kind == REPORT_EXEC) {
+		log_info("%s: %s", r->cmd->argv[0], strerror(o->first_value));
+		return o->first_value == ENOENT ? SANDBOX_EXIT_NOTFOUND : SANDBOX_EXIT_NOEXEC;
+	}
+	if (o->first_kind)
+		return SANDBOX_EXIT_SETUP;
+	return o->status;
 }
 
 /* CONFINE_FALLBACK: no pid namespace, so the parent, a child subreaper,
  * kills what the script left behind: orphans are re-parented to it. */
+static int kill_children_once(void)
+{
+	char path[64];
+	int found = 0;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	FILE *f = fopen(path, "re");
+	if (f) {
+		int pid;
+		while (fscanf(f, "%d", &pid) == 1) {
+			kill(pid, SIGKILL);
+			found = 1;
+		}
+		fclose(f);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		found = 1;
+	return found;
+}
+
 static void kill_descendants(void)
 {
-	for (int round = 0; round < 1000; round++) {
-		int found = 0;
-		DIR *d = opendir("/proc");
-		struct dirent *de;
-		pid_t self = getpid();
-		while (d && (de = readdir(d))) {
-			char path[64], buf[512];
-			pid_t pid = (pid_t)atoi(de->d_name);
-			if (pid <= 0)
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-			FILE *f = fopen(path, "re");
-			if (!f)
-				continue;
-			size_t len = fread(buf, 1, sizeof(buf) - 1, f);
-			fclose(f);
-			buf[len] = '\0';
-			char *close_paren = strrchr(buf, ')');
-			int ppid = 0;
-			if (close_paren && sscanf(close_paren + 2, "%*c %d", &ppid) == 1 && ppid == self) {
-				kill(pid, SIGKILL);
-				found = 1;
-			}
-		}
-		if (d)
-			closedir(d);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			found = 1;
-		if (!found)
-			return;
-	}
+	/* Each round kills the current children; their own children are then
+	 * re-parented to us and die in the next round. */
+	for (int round = 0; round < 10000 && kill_children_once(); round++)
+		;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -346,8 +369,7 @@ static int fallback_prepare(struct run *r)
 	snprintf(tmpl, sizeof(tmpl), "%s/pkgguard-XXXXXX", r->p->tmpdir ? r->p->tmpdir : "/tmp");
 	if (!mkdtemp(tmpl))
 		return log_fail(errno, "fallback: mkdtemp %s", tmpl);
-	r->fallback_tmp = strdup(tmpl);
-	if (!r->fallback_tmp)
+	if (!(r->fallback_tmp = strdup(tmpl)))
 		return log_fail(ENOMEM, "fallback: private temporary directory");
 	/* The ephemeral $HOME and /tmp of the namespace mode, as host dirs. */
 	snprintf(entry, sizeof(entry), "%s/home", tmpl);
@@ -366,13 +388,14 @@ static int fallback_prepare(struct run *r)
 
 static int run_fallback(struct run *r)
 {
-	int pidfd = -1, status = 0, rc;
+	struct outcome o = { 0 };
+	int pidfd = -1;
 
 	log_warn("user namespaces are not available here; running with Landlock + seccomp + no_new_privs only: "
-		 "no pid/mount/net namespaces (network refused by seccomp, leftovers killed by scanning, "
-		 "$HOME and /tmp replaced by private host directories)");
+		 "no pid/mount/net namespaces (network refused by seccomp, leftovers killed as subreaper, "
+		 "$HOME and TMPDIR replaced by private host directories)");
 	r->mode = CONFINE_FALLBACK;
-	if ((rc = fallback_prepare(r)))
+	if (fallback_prepare(r) != 0 || seccomp_filter_build(r->p, r->mode, &r->filter) != 0)
 		return SANDBOX_EXIT_SETUP;
 	pid_t pid = clone_pidfd(0, &pidfd);
 	if (pid < 0) {
@@ -383,21 +406,38 @@ static int run_fallback(struct run *r)
 		close(r->report[0]);
 		script_main(r);
 	}
-	int timed_out = wait_top(r, pidfd, &status);
+	int rc = wait_sandbox(r, pidfd, &o);
 	kill_descendants();
 	close(pidfd);
-	if (timed_out < 0)
-		return SANDBOX_EXIT_SETUP;
-	close(r->report[1]);
-	r->report[1] = -1;
-	return final_status(r, status, timed_out);
+	return rc ? SANDBOX_EXIT_SETUP : final_status(r, &o);
+}
+
+/* Parent side while init builds the mount tree: map the user namespace,
+ * then compile the seccomp filter and hand it over. */
+static int parent_setup(struct run *r, pid_t init)
+{
+	int rc = userns_write_maps_parent(init, getuid(), getgid());
+	if (rc == 0 && write(r->sync[1], "m", 1) != 1)
+		rc = log_fail(errno, "parent: sync with init");
+	if (rc == 0)
+		rc = seccomp_filter_build(r->p, r->mode, &r->filter);
+	if (rc == 0) {
+		uint32_t len = (uint32_t)r->filter.len;
+		size_t bytes = r->filter.len * sizeof(struct sock_filter);
+		/* A few KiB: fits the pipe buffer, so this does not block. */
+		if (write(r->sync[1], &len, sizeof(len)) != (ssize_t)sizeof(len) ||
+		    write(r->sync[1], r->filter.insns, bytes) != (ssize_t)bytes)
+			rc = log_fail(errno ? errno : EPIPE, "parent: send the seccomp filter to init");
+	}
+	return rc;
 }
 
 static int run_namespaces(struct run *r, int *restricted)
 {
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
-	int pidfd = -1, status = 0;
+	struct outcome o = { 0 };
+	int pidfd = -1;
 
 	if (r->p->network == NETWORK_NONE)
 		flags |= CLONE_NEWNET;
@@ -423,29 +463,22 @@ static int run_namespaces(struct run *r, int *restricted)
 	if (pid == 0)
 		init_main(r);
 	close(r->sync[0]);
-	/* ---- parent: privileged step done from outside the namespace ---- */
-	int rc = userns_write_maps_parent(pid, getuid(), getgid());
-	if (rc == 0 && write(r->sync[1], "m", 1) != 1)
-		rc = log_fail(errno, "parent: sync with init");
+	int rc = parent_setup(r, pid);
 	close(r->sync[1]);
+	seccomp_prog_free(&r->filter);
+	if (rc == 0)
+		rc = wait_sandbox(r, pidfd, &o);
 	if (rc) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		waitid((idtype_t)P_PIDFD, (id_t)pidfd, NULL, WEXITED);
 		close(pidfd);
 		return SANDBOX_EXIT_SETUP;
 	}
-	int timed_out = wait_top(r, pidfd, &status);
 	close(pidfd);
-	if (timed_out < 0)
-		return SANDBOX_EXIT_SETUP;
-	close(r->report[1]);
-	r->report[1] = -1;
-	if (!timed_out && status == W_EXITCODE(SANDBOX_EXIT_SETUP, 0) &&
-	    read_report_kind(r) == REPORT_USERNS_RESTRICTED) {
+	if (o.first_kind == REPORT_USERNS_RESTRICTED) {
 		*restricted = EPERM;
 		return 0;
 	}
-	return final_status(r, status, timed_out);
+	return final_status(r, &o);
 }
 
 int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd)
@@ -475,21 +508,11 @@ int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd)
 		goto out;
 	}
 	status = run_namespaces(&r, &restricted);
-	if (restricted) {
-		if (cmd->require_namespaces) {
-			log_fail(restricted, "user namespace: refused by this host and --require-namespaces was given");
-			status = SANDBOX_EXIT_SETUP;
-		} else {
-			close(r.report[0]);
-			if (r.report[1] >= 0)
-				close(r.report[1]);
-			if (pipe2(r.report, O_CLOEXEC) == 0) {
-				status = run_fallback(&r);
-			} else {
-				log_fail(errno, "parent: pipe");
-				status = SANDBOX_EXIT_SETUP;
-			}
-		}
+	if (restricted && cmd->require_namespaces) {
+		log_fail(restricted, "user namespace: refused by this host, and --require-namespaces was given");
+		status = SANDBOX_EXIT_SETUP;
+	} else if (restricted) {
+		status = run_fallback(&r);
 	}
 out:
 	if (r.report[0] >= 0)
@@ -500,6 +523,7 @@ out:
 		nftw(r.fallback_tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(r.fallback_tmp);
 	}
+	seccomp_prog_free(&r.filter);
 	environ_free(r.env);
 	return status;
 }

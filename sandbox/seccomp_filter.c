@@ -11,14 +11,21 @@
 #include "log.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -315,7 +322,7 @@ static int add_extra_rules(scmp_filter_ctx ctx, const struct policy *p)
 	return 0;
 }
 
-int seccomp_filter_apply(const struct policy *p, enum confinement mode)
+static int filter_ctx_build(const struct policy *p, enum confinement mode, scmp_filter_ctx *out)
 {
 	scmp_filter_ctx ctx;
 	int rc;
@@ -329,12 +336,12 @@ int seccomp_filter_apply(const struct policy *p, enum confinement mode)
 	 * checks for an x86_64-only filter) gets this action. */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM))) < 0) {
 		rc = log_fail(-rc, "seccomp: seccomp_attr_set(SCMP_FLTATR_ACT_BADARCH)");
-		goto out;
+		goto fail;
 	}
 	/* Without it, libseccomp 2.5 turns every kernel error into ECANCELED. */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1)) < 0) {
 		rc = log_fail(-rc, "seccomp: seccomp_attr_set(SCMP_FLTATR_API_SYSRAWRC)");
-		goto out;
+		goto fail;
 	}
 
 	if ((rc = add_deny_table(ctx)) < 0 ||
@@ -343,14 +350,84 @@ int seccomp_filter_apply(const struct policy *p, enum confinement mode)
 	    (rc = add_personality_rules(ctx)) < 0 ||
 	    (rc = add_socket_rules(ctx, mode)) < 0 ||
 	    (rc = add_extra_rules(ctx, p)) < 0)
-		goto out;
+		goto fail;
+	*out = ctx;
+	return 0;
+fail:
+	seccomp_release(ctx);
+	return rc;
+}
 
-	if ((rc = seccomp_load(ctx)) < 0) {
-		rc = log_fail(-rc, "seccomp: seccomp_load");
+int seccomp_filter_build(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
+{
+	scmp_filter_ctx ctx = NULL;
+	struct stat st;
+	int fd = -1, rc;
+
+	out->insns = NULL;
+	out->len = 0;
+	if ((rc = filter_ctx_build(p, mode, &ctx)) < 0)
+		return rc;
+	/* libseccomp 2.5 exports BPF only to a file descriptor. */
+	fd = memfd_create("pkgguard-seccomp", MFD_CLOEXEC);
+	if (fd < 0) {
+		rc = log_fail(errno, "seccomp: memfd_create");
 		goto out;
 	}
+	if ((rc = seccomp_export_bpf(ctx, fd)) < 0) {
+		rc = log_fail(-rc, "seccomp: seccomp_export_bpf");
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
+	    st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		rc = log_fail(errno ? errno : EINVAL, "seccomp: exported program has a bad size");
+		goto out;
+	}
+	out->insns = malloc((size_t)st.st_size);
+	if (!out->insns) {
+		rc = log_fail(ENOMEM, "seccomp: program");
+		goto out;
+	}
+	if (pread(fd, out->insns, (size_t)st.st_size, 0) != st.st_size) {
+		rc = log_fail(errno ? errno : EIO, "seccomp: read back the exported program");
+		seccomp_prog_free(out);
+		goto out;
+	}
+	out->len = (size_t)st.st_size / sizeof(struct sock_filter);
 	rc = 0;
 out:
+	if (fd >= 0)
+		close(fd);
 	seccomp_release(ctx);
+	return rc;
+}
+
+int seccomp_filter_load(const struct seccomp_prog *prog)
+{
+	struct sock_fprog fprog = { .len = (unsigned short)prog->len, .filter = prog->insns };
+
+	if (!prog->insns || prog->len == 0)
+		return log_fail_plain(EINVAL, "seccomp: no filter program to load");
+	/* no_new_privs is already set (caps.c), so no privilege is needed. */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0)
+		return log_fail(errno, "seccomp: seccomp(SECCOMP_SET_MODE_FILTER, %zu instructions)", prog->len);
+	return 0;
+}
+
+void seccomp_prog_free(struct seccomp_prog *prog)
+{
+	free(prog->insns);
+	prog->insns = NULL;
+	prog->len = 0;
+}
+
+int seccomp_filter_apply(const struct policy *p, enum confinement mode)
+{
+	struct seccomp_prog prog;
+	int rc = seccomp_filter_build(p, mode, &prog);
+
+	if (rc == 0)
+		rc = seccomp_filter_load(&prog);
+	seccomp_prog_free(&prog);
 	return rc;
 }
