@@ -142,6 +142,19 @@ static const char *profile_from_agent(const struct strlist *search)
 	return "default";
 }
 
+/* The directory of a profile given as a file (same rule as profile_load:
+ * a '/' or a ".conf" suffix), else NULL. */
+static char *profile_file_dir(const char *arg)
+{
+	size_t n = arg ? strlen(arg) : 0;
+	if (!arg || (!strchr(arg, '/') && (n < 5 || strcmp(arg + n - 5, ".conf") != 0)))
+		return NULL;
+	const char *slash = strrchr(arg, '/');
+	if (!slash)
+		return strdup(".");
+	return slash == arg ? strdup("/") : strndup(arg, (size_t)(slash - arg));
+}
+
 static char *absolute_dir(const char *what, const char *dir)
 {
 	char *real = realpath(dir, NULL);
@@ -160,7 +173,7 @@ int main(int argc, char **argv)
 	struct strlist search = { 0 };
 	struct policy *pol = NULL;
 	char err[1024] = "";
-	char *pkg_dir = NULL, *project_dir = NULL, *package = NULL, *cwd = NULL;
+	char *pkg_dir = NULL, *project_dir = NULL, *package = NULL, *cwd = NULL, *file_dir = NULL;
 	char **cmd_argv = NULL;
 	int status = SANDBOX_EXIT_SETUP;
 
@@ -173,7 +186,10 @@ int main(int argc, char **argv)
 		return SANDBOX_EXIT_SETUP;
 	}
 	log_set_verbose(o.verbose);
-	if (profile_search_path(o.profiles_dir, &search) != 0) {
+	/* A profile given as a FILE finds the profiles it inherits next to
+	 * itself first (unless --profiles says where). */
+	file_dir = profile_file_dir(o.check_profile ? o.check_profile : o.profile);
+	if (profile_search_path(o.profiles_dir ? o.profiles_dir : file_dir, &search) != 0) {
 		log_fail(ENOMEM, "profile search path");
 		return SANDBOX_EXIT_SETUP;
 	}
@@ -251,5 +267,6 @@ out:
 	free(project_dir);
 	free(package);
 	free(cwd);
+	free(file_dir);
 	return status;
 }
