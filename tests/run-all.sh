@@ -21,10 +21,20 @@ run_unit() {
 	done
 }
 
+# Under sanitizers only suites that never run a confined program: ASan's
+# runtime needs terabytes of address space, which the sandbox's RLIMIT_DATA
+# (rightly) refuses, and the build suite would only rebuild itself.
+ASAN_SUITES="profiles"
+
 run_integration() {
 	for s in tests/integration/*.sh; do
 		[ -f "$s" ] || continue
-		timeout 400 sh "$s" 2>&1 || echo "not ok - [$(basename "$s" .sh)] suite exited with status $?"
+		name=$(basename "$s" .sh)
+		if [ "${ASAN:-}" = 1 ] && ! echo " $ASAN_SUITES " | grep -q " $name "; then
+			echo "ok - [$name] suite # SKIP not run under sanitizers (the sandbox's rlimits refuse ASan's shadow memory)"
+			continue
+		fi
+		timeout 400 sh "$s" 2>&1 || echo "not ok - [$name] suite exited with status $?"
 	done
 }
 
