@@ -155,6 +155,16 @@ static char *profile_file_dir(const char *arg)
 	return slash == arg ? strdup("/") : strndup(arg, (size_t)(slash - arg));
 }
 
+/* A project that is "/", $HOME or above it would show the whole home (and
+ * with "/", everything else) read-only: such a project is not shown. */
+static int project_too_wide(const char *project, const char *home)
+{
+	size_t n = strlen(project);
+	if (strcmp(project, "/") == 0)
+		return 1;
+	return home && home[0] == '/' && strncmp(home, project, n) == 0 && (home[n] == '\0' || home[n] == '/');
+}
+
 static char *absolute_dir(const char *what, const char *dir)
 {
 	char *real = realpath(dir, NULL);
@@ -217,6 +227,11 @@ int main(int argc, char **argv)
 		package = o.package ? strdup(o.package) : NULL;
 	}
 
+	if (project_dir && project_too_wide(project_dir, getenv("HOME"))) {
+		log_warn("project directory %s is / or contains $HOME: it is not shown to the script", project_dir);
+		free(project_dir);
+		project_dir = NULL;
+	}
 	struct profile_vars vars = {
 		.pkg_dir = o.check_profile ? cwd : pkg_dir,
 		.project_dir = project_dir,

@@ -6,9 +6,37 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/wait.h>
+
+/* The kernel's floor for a namespace's pid_max. */
+#define PID_MAX_FLOOR 301
+
+int pidns_limit_pids(uint64_t nproc)
+{
+	char buf[32];
+
+	if (nproc == 0)
+		return 0;
+	/* RLIMIT_NPROC does not hold for a real uid 0 (root maps to root).
+	 * Since Linux 6.14 pid_max belongs to the pid namespace: pids here are
+	 * numbered below it, so no more than it can exist, whoever the caller. */
+	int len = snprintf(buf, sizeof(buf), "%llu",
+			   (unsigned long long)(nproc + 1 < PID_MAX_FLOOR ? PID_MAX_FLOOR : nproc + 1));
+	int fd = open("/proc/sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
+	int ok = fd >= 0 && write(fd, buf, (size_t)len) == len;
+	int err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (!ok && getuid() == 0)
+		log_warn("pid namespace: cannot set pid_max (%s; Linux 6.14+ has it per namespace): "
+			 "as root, only the timeout bounds a fork bomb", strerror(err));
+	return 0;
+}
 
 int init_exit_code(int status, const struct limits *limits)
 {

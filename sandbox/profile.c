@@ -211,17 +211,46 @@ static bool path_is_under(const char *path, const char *dir)
 }
 
 /* The system trees: were one writable, a script could persist outside its
- * package (plant a binary, a library, a boot or a service file). */
+ * package (plant a binary, a library, a boot or a service file). A package
+ * directory is never one of these, nor directly inside /usr, /usr/local or
+ * /var (/usr/lib, /usr/local/bin, /var/lib…), nor anywhere under the
+ * kernel's and the system's configuration trees. */
 static const char *const rw_refused[] = {
 	"/", "/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
-	"/proc", "/dev", "/sys", "/boot", "/run",
+	"/proc", "/dev", "/sys", "/boot", "/run", "/var", "/opt", "/srv", "/home",
+	"/root", "/tmp", "/mnt", "/media",
+};
+static const char *const rw_refused_children[] = { "/usr", "/usr/local", "/var" };
+static const char *const rw_refused_trees[] = { "/etc", "/proc", "/sys", "/dev", "/boot", "/run" };
+/* Under $HOME: where credentials and start-up hooks live. */
+static const char *const rw_refused_home_trees[] = {
+	".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker", ".config", ".local/bin",
+	".local/share/systemd", ".vscode", ".claude", ".codex",
 };
 
-static bool rw_is_refused(const char *path)
+static bool path_is_under(const char *path, const char *dir);
+
+static bool rw_is_refused(const char *path, const char *home)
 {
+	char buf[4096];
+	const char *slash = strrchr(path, '/');
+
 	for (size_t i = 0; i < sizeof(rw_refused) / sizeof(rw_refused[0]); i++)
 		if (strcmp(path, rw_refused[i]) == 0)
 			return true;
+	for (size_t i = 0; i < sizeof(rw_refused_children) / sizeof(rw_refused_children[0]); i++) {
+		size_t n = strlen(rw_refused_children[i]);
+		if (slash && (size_t)(slash - path) == n && strncmp(path, rw_refused_children[i], n) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < sizeof(rw_refused_trees) / sizeof(rw_refused_trees[0]); i++)
+		if (path_is_under(path, rw_refused_trees[i]))
+			return true;
+	for (size_t i = 0; home && i < sizeof(rw_refused_home_trees) / sizeof(rw_refused_home_trees[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", strcmp(home, "/") ? home : "", rw_refused_home_trees[i]);
+		if (strcmp(path, buf) == 0 || path_is_under(path, buf))
+			return true;
+	}
 	return false;
 }
 
@@ -392,11 +421,14 @@ static int set_replace(struct loader *ld, struct strlist *l, const char *entry)
 static int check_path_rules(struct loader *ld, const config_setting_t *e, const char *what,
 			    enum entry_kind kind, const char *path)
 {
-	if ((kind == E_READ_WRITE || kind == E_HIDDEN) && strcmp(path, "/") == 0)
+	/* The root is always the sandbox's own: showing the host's "/" would
+	 * show $HOME, /run and everything a profile hides. */
+	if (strcmp(path, "/") == 0)
 		return fail(ld, e, -EINVAL, "%s: \"/\" cannot be %s", what,
-			    kind == E_READ_WRITE ? "writable" : "hidden");
-	if (kind == E_READ_WRITE && rw_is_refused(path))
-		return fail(ld, e, -EINVAL, "%s: system directory \"%s\" must not be writable", what, path);
+			    kind == E_READ_WRITE ? "writable" : kind == E_HIDDEN ? "hidden" : "shown");
+	if (kind == E_READ_WRITE && rw_is_refused(path, ld->home))
+		return fail(ld, e, -EINVAL, "%s: \"%s\" is a system or credential directory and must not be writable",
+			    what, path);
 	if (kind == E_READ_WRITE && ld->home &&
 	    (strcmp(path, ld->home) == 0 || path_is_under(ld->home, path)))
 		return fail(ld, e, -EINVAL, "%s: \"%s\" contains $HOME (%s) and must not be writable",

@@ -167,6 +167,8 @@ static int init_setup(struct run *r)
 	/* Detach from the caller's terminal; the parent forwards its signals. */
 	if (setsid() < 0)
 		return log_fail(errno, "init: setsid");
+	if ((rc = pidns_limit_pids(p->limits.nproc)))
+		return rc;
 	if ((rc = mountns_build(p)))
 		return rc;
 	if (p->network == NETWORK_NONE && (rc = netns_loopback_up()))

@@ -295,11 +295,11 @@ static void test_normalise(void **state)
 {
 	struct fixture *f = *state;
 
-	load_ok(f, "filesystem = { read_only = [ \"//usr/./lib/\", \"/usr/lib\", \"/opt//x/.\", \"/\", \"/.\" ]; };\n");
+	load_ok(f, "filesystem = { read_only = [ \"//usr/./lib/\", \"/usr/lib\", \"/opt//x/.\", \"/srv/\", \"/srv/.\" ]; };\n");
 	assert_int_equal(f->p->read_only.n, 3); /* duplicates after normalising removed */
 	assert_string_equal(f->p->read_only.v[0], "/usr/lib");
 	assert_string_equal(f->p->read_only.v[1], "/opt/x");
-	assert_string_equal(f->p->read_only.v[2], "/");
+	assert_string_equal(f->p->read_only.v[2], "/srv");
 }
 
 static void test_home_unset_drops_home_entries(void **state)
@@ -530,7 +530,14 @@ static const struct bad_case bad_cases[] = {
 	{ "filesystem = { read_write = [ \"/usr/\" ]; };\n", 1, "must not be writable" },
 	{ "filesystem = { read_write = [ \"/proc\" ]; };\n", 1, "must not be writable" },
 	{ "filesystem = { read_write = [ \"${HOME}\" ]; };\n", 1, "contains $HOME" },
-	{ "filesystem = { read_write = [ \"/home\" ]; };\n", 1, "contains $HOME" },
+	{ "filesystem = { read_write = [ \"/home/u/..\" ]; };\n", 1, "\"..\"" },
+	{ "filesystem = { read_write = [ \"/home\" ]; };\n", 1, "must not be writable" },
+	{ "filesystem = { read_write = [ \"/usr/lib\" ]; };\n", 1, "must not be writable" },
+	{ "filesystem = { read_write = [ \"/usr/local/bin\" ]; };\n", 1, "must not be writable" },
+	{ "filesystem = { read_write = [ \"/etc/ssh\" ]; };\n", 1, "must not be writable" },
+	{ "filesystem = { read_write = [ \"${HOME}/.ssh/keys\" ]; };\n", 1, "must not be writable" },
+	{ "filesystem = { read_only = [ \"/\" ]; };\n", 1, "cannot be shown" },
+	{ "filesystem = { read_only_optional = [ \"/.\" ]; };\n", 1, "cannot be shown" },
 	{ "filesystem = { home_read_only = [ \"/etc/passwd\" ]; };\n", 1, "not under $HOME" },
 	{ "filesystem = { home_read_only = [ \"${HOME}\" ]; };\n", 1, "not under $HOME" },
 	{ "\n\ninherit = \"nosuch\";\n", 3, "profile \"nosuch\" not found (searched:" },
