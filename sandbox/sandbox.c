@@ -298,7 +298,7 @@ static int wait_sandbox(const struct run *r, int pidfd, struct outcome *o)
 		memset(&si, 0, sizeof(si));
 		if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) != 0)
 			return log_fail(errno, "parent: waitid");
-		if (!o->have_exit) {
+		if (!o->have_exit && !o->timed_out) {
 			int st = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : (si.si_status & 0x7f);
 			o->status = init_exit_code(st, &r->p->limits);
 		}

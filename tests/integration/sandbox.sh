@@ -855,14 +855,18 @@ rows_limits() {
 		sb --profile "$LIMITS" -- "$PPROBE" forkbomb 400 60 "$_f"
 		SB_TMO=60
 		_n=$(($(stat -c %s "$_f" 2>/dev/null || echo 0) / 2))
+		# RLIMIT_NPROC (64 here) does not hold for a real uid 0; for root the
+		# bound is the pid namespace's pid_max, whose kernel floor is 301.
+		_bound=64
+		[ "$T_AS" = root ] && _bound=300
 		_left=$(pids_with "$_f")
 		for _p in $_left; do kill -KILL "$_p" 2>/dev/null; done
 		if [ "$_n" = 0 ]; then
 			fail "$_name" "the bomb never ran inside: $(why)"
 		elif [ "$R_MS" -gt 10000 ]; then
 			fail "$_name" "the sandbox did not end within its 3 s timeout: $(why)"
-		elif [ "$_n" -gt 64 ]; then
-			fail "$_name" "the bomb created $_n processes (nproc is 64): $(why)"
+		elif [ "$_n" -gt "$_bound" ]; then
+			fail "$_name" "the bomb created $_n processes (bound is $_bound): $(why)"
 		elif [ -n "$_left" ]; then
 			fail "$_name" "processes left: $_left: $(why)"
 		elif [ "$R_RC" = 0 ]; then
