@@ -29,8 +29,9 @@ int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid);
 int mountns_make_private(void);
 int mountns_build(const struct policy *p);
 
-/* netns.c — bring lo up in the new network namespace. */
-int netns_loopback_up(void);
+/* netns.c — a new network namespace for the calling process, with only lo
+ * (up). Needs CAP_SYS_ADMIN in the user namespace, so it comes before caps. */
+int netns_enter_empty(void);
 
 /* utsns.c — hostname inside the new uts namespace. */
 int utsns_set_hostname(const char *name);

@@ -1,17 +1,18 @@
-/* netns.c — the new network namespace starts with lo down; bring it up so
- * local-only tools (a test server on 127.0.0.1 inside) behave, while no
- * route leads out of the namespace. */
+/* netns.c — the script's own network namespace: nothing but lo, brought
+ * up so local-only tools (a test server on 127.0.0.1 inside) behave, while
+ * no route leads out of the namespace. */
 #include "layers.h"
 #include "log.h"
 
 #include <errno.h>
 #include <net/if.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-int netns_loopback_up(void)
+static int netns_loopback_up(void)
 {
 	struct ifreq ifr;
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -30,4 +31,11 @@ int netns_loopback_up(void)
 	}
 	close(fd);
 	return r;
+}
+
+int netns_enter_empty(void)
+{
+	if (unshare(CLONE_NEWNET) != 0)
+		return log_fail(errno, "net namespace: unshare(CLONE_NEWNET)");
+	return netns_loopback_up();
 }

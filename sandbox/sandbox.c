@@ -5,9 +5,15 @@
  *   parent (caller's namespaces)  maps the user namespace, compiles the
  *     │                           seccomp filter meanwhile, enforces the
  *     │                           timeout, forwards signals, gives the status
- *     └─ init (pid 1 of the new namespaces)  mount tree, lo, hostname
- *          └─ script  session, rlimits, caps, no_new_privs, Landlock,
+ *     └─ init (pid 1: user, mount, pid, ipc, uts, cgroup namespaces)
+ *          │   pid_max, mount tree and pivot_root, hostname; then reaps
+ *          └─ script  session, net namespace with lo, rlimits, caps,
+ *                     no_new_privs | enters the mount tree | Landlock,
  *                     seccomp, execve
+ *
+ * init forks the script before it mounts anything, so everything the
+ * script does before "|" runs on the other core meanwhile; the script
+ * waits for init's word that the tree is ready before Landlock.
  *
  * Children report to the parent on a CLOEXEC pipe (report.h). Where user
  * namespaces are refused, the script steps run without namespaces
@@ -49,7 +55,8 @@ struct run {
 	enum confinement mode;
 	struct seccomp_prog filter;  /* compiled by the parent, loaded by the script */
 	char *fallback_tmp;          /* CONFINE_FALLBACK: private TMPDIR on the host */
-	int sync[2];                 /* parent -> init: maps written, then the filter */
+	int sync[2];                 /* parent -> init: maps written; -> script: the filter */
+	int go[2];                   /* init -> script: the mount tree is ready */
 	int report[2];               /* children -> parent: struct report */
 	sigset_t forwarded;          /* signals the parent passes on to the sandbox */
 };
@@ -94,42 +101,12 @@ static int exec_command(char *const *argv, char **env)
 	return err;
 }
 
-/* ---- script process: the last steps before execve, in this order ---- */
-static void script_main(const struct run *r)
-{
-	const struct policy *p = r->p;
-	sigset_t none;
-	int rc;
+/* ---- script process ---- */
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (r->mode == CONFINE_FALLBACK && chdir(r->cmd->cwd) != 0)
-		rc = log_fail(errno, "session: chdir %s", r->cmd->cwd);
-	else if (setsid() < 0)
-		rc = log_fail(errno, "session: setsid");
-	else if ((rc = rlimits_apply(&p->limits)) == 0 &&
-		 (rc = caps_drop_all()) == 0 &&
-		 (rc = no_new_privs_set()) == 0 &&
-		 (rc = landlock_apply(p, r->mode, r->fallback_tmp)) == 0 &&
-		 (rc = seccomp_filter_load(&r->filter)) == 0) {
-		int err = exec_command(r->cmd->argv, r->env);
-		report_send(r->report[1], REPORT_EXEC, err);
-		_exit(err == ENOENT ? SANDBOX_EXIT_NOTFOUND : SANDBOX_EXIT_NOEXEC);
-	}
+static void script_fail(const struct run *r, int rc)
+{
 	report_send(r->report[1], REPORT_SETUP, -rc);
 	_exit(SANDBOX_EXIT_SETUP);
-}
-
-/* ---- init: pid 1 of the new namespaces ---- */
-static int init_sync(const struct run *r)
-{
-	char c;
-	/* Dies with the parent, whatever kills it. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
-		return log_fail(errno, "init: prctl(PR_SET_PDEATHSIG)");
-	if (read(r->sync[0], &c, 1) != 1)
-		return log_fail_plain(EPIPE, "init: the parent did not map the user namespace");
-	return 0;
 }
 
 static int read_full(int fd, void *buf, size_t len)
@@ -145,8 +122,8 @@ static int read_full(int fd, void *buf, size_t len)
 	return 0;
 }
 
-/* The parent compiled the filter while we built the mount tree. */
-static int init_receive_filter(struct run *r)
+/* The parent compiled the filter while the namespaces were being set up. */
+static int script_receive_filter(struct run *r)
 {
 	uint32_t len;
 	int rc = read_full(r->sync[0], &len, sizeof(len));
@@ -159,25 +136,105 @@ static int init_receive_filter(struct run *r)
 	return rc ? log_fail(-rc, "seccomp: receive the filter from the parent") : 0;
 }
 
-static int init_setup(struct run *r)
+/* What init says once the mount tree is in place: the identity of the new
+ * root, so the script can check that pivot_root moved its root there. */
+struct view_ready {
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Namespace mode: waits for init's mount tree, then enters it. */
+static int script_enter_view(struct run *r)
+{
+	struct view_ready ready;
+	struct stat st;
+	int rc;
+
+	if ((rc = script_receive_filter(r)))
+		return rc;
+	if (read_full(r->go[0], &ready, sizeof(ready)) != 0)
+		_exit(SANDBOX_EXIT_SETUP); /* init failed and says why */
+	if (stat("/", &st) != 0 || st.st_dev != ready.dev || st.st_ino != ready.ino)
+		return log_fail_plain(EPERM, "mount: the script's root is not the sandbox's new root");
+	if (chdir(r->cmd->cwd) != 0 && (!r->p->pkg_dir || chdir(r->p->pkg_dir) != 0) && chdir("/") != 0)
+		return log_fail(errno, "mount: chdir inside the sandbox");
+	return 0;
+}
+
+static int script_enter_dir(const struct run *r)
+{
+	if (chdir(r->cmd->cwd) != 0)
+		return log_fail(errno, "session: chdir %s", r->cmd->cwd);
+	return 0;
+}
+
+static int session_new(void)
+{
+	if (setsid() < 0)
+		return log_fail(errno, "session: setsid");
+	return 0;
+}
+
+/* The script's own steps. In namespace mode it is forked by init before
+ * the mount tree exists, so that its network namespace, limits and
+ * capability drop overlap with init's mounting on the other core; it
+ * enters the finished tree before Landlock, which names its paths. */
+static void script_main(struct run *r)
 {
 	const struct policy *p = r->p;
+	int ns = r->mode == CONFINE_NAMESPACES;
+	sigset_t none;
+	int rc;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((rc = session_new()) ||
+	    (ns && p->network == NETWORK_NONE && (rc = netns_enter_empty())) ||
+	    (rc = rlimits_apply(&p->limits)) ||
+	    (rc = caps_drop_all()) ||
+	    (rc = no_new_privs_set()) ||
+	    (rc = ns ? script_enter_view(r) : script_enter_dir(r)) ||
+	    (rc = landlock_apply(p, r->mode, r->fallback_tmp)) ||
+	    (rc = seccomp_filter_load(&r->filter)))
+		script_fail(r, rc);
+	int err = exec_command(r->cmd->argv, r->env);
+	report_send(r->report[1], REPORT_EXEC, err);
+	_exit(err == ENOENT ? SANDBOX_EXIT_NOTFOUND : SANDBOX_EXIT_NOEXEC);
+}
+
+/* ---- init: pid 1 of the new namespaces ---- */
+static int init_sync(const struct run *r)
+{
+	char c;
+	/* Dies with the parent, whatever kills it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		return log_fail(errno, "init: prctl(PR_SET_PDEATHSIG)");
+	if (read(r->sync[0], &c, 1) != 1)
+		return log_fail_plain(EPIPE, "init: the parent did not map the user namespace");
+	return 0;
+}
+
+static int init_setup(const struct run *r)
+{
+	const struct policy *p = r->p;
+	struct view_ready ready;
+	struct stat st;
 	int rc;
 
 	/* Detach from the caller's terminal; the parent forwards its signals. */
 	if (setsid() < 0)
 		return log_fail(errno, "init: setsid");
-	if ((rc = pidns_limit_pids(p->limits.nproc)))
+	if ((rc = pidns_limit_pids(p->limits.nproc)) ||
+	    (rc = mountns_build(p)) ||
+	    (rc = utsns_set_hostname(p->hostname)))
 		return rc;
-	if ((rc = mountns_build(p)))
-		return rc;
-	if (p->network == NETWORK_NONE && (rc = netns_loopback_up()))
-		return rc;
-	if ((rc = utsns_set_hostname(p->hostname)))
-		return rc;
-	if (chdir(r->cmd->cwd) != 0 && (!p->pkg_dir || chdir(p->pkg_dir) != 0) && chdir("/") != 0)
-		return log_fail(errno, "init: chdir");
-	return init_receive_filter(r);
+	if (stat("/", &st) != 0)
+		return log_fail(errno, "init: stat the new root");
+	ready.dev = st.st_dev;
+	ready.ino = st.st_ino;
+	if (write(r->go[1], &ready, sizeof(ready)) != (ssize_t)sizeof(ready))
+		return log_fail(errno, "init: tell the script the mount tree is ready");
+	return 0;
 }
 
 static void init_main(struct run *r)
@@ -185,28 +242,41 @@ static void init_main(struct run *r)
 	close(r->sync[1]);
 	close(r->report[0]);
 	int rc = init_sync(r);
-	/* A namespace we hold no privilege in (AppArmor's userns restriction)
-	 * fails the first mount with EPERM: the parent falls back. */
-	if (rc == 0 && (rc = mountns_make_private()) == -EPERM) {
-		report_send(r->report[1], REPORT_USERNS_RESTRICTED, EPERM);
-		_exit(SANDBOX_EXIT_SETUP);
-	}
-	if (rc != 0 || init_setup(r) != 0) {
-		report_send(r->report[1], REPORT_SETUP, 0);
+	if (rc == 0 && pipe2(r->go, O_CLOEXEC) != 0)
+		rc = log_fail(errno, "init: pipe");
+	if (rc) {
+		report_send(r->report[1], REPORT_SETUP, -rc);
 		_exit(SANDBOX_EXIT_SETUP);
 	}
 	pid_t script = fork();
-	if (script == 0)
+	if (script == 0) {
+		close(r->go[1]);
 		script_main(r);
-	if (script < 0) {
-		report_send(r->report[1], REPORT_SETUP, -log_fail(errno, "init: fork"));
+	}
+	close(r->go[0]);
+	close(r->sync[0]);
+	/* A script that failed early must not take init down with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	if (script < 0)
+		rc = log_fail(errno, "init: fork");
+	/* A namespace we hold no privilege in (AppArmor's userns restriction)
+	 * fails the first mount with EPERM: the parent falls back. */
+	else if ((rc = mountns_make_private()) == -EPERM) {
+		kill(script, SIGKILL);
+		report_send(r->report[1], REPORT_USERNS_RESTRICTED, EPERM);
 		_exit(SANDBOX_EXIT_SETUP);
 	}
+	if (rc == 0)
+		rc = init_setup(r);
+	close(r->go[1]);
 	/* init itself needs no privilege from here on: reaping and killing in
 	 * its own namespace are plain operations. */
-	if (caps_drop_all() != 0 || no_new_privs_set() != 0) {
-		kill(script, SIGKILL);
-		report_send(r->report[1], REPORT_SETUP, 0);
+	if (rc == 0 && (rc = caps_drop_all()) == 0)
+		rc = no_new_privs_set();
+	if (rc) {
+		if (script > 0)
+			kill(script, SIGKILL);
+		report_send(r->report[1], REPORT_SETUP, -rc);
 		_exit(SANDBOX_EXIT_SETUP);
 	}
 	_exit(pidns_init_run(script, &r->p->limits, r->report[1]));
@@ -436,13 +506,13 @@ static int parent_setup(struct run *r, pid_t init)
 
 static int run_namespaces(struct run *r, int *restricted)
 {
+	/* No CLONE_NEWNET: the script makes its own network namespace, on the
+	 * other core while init builds the mount tree (netns.c). */
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
 				   CLONE_NEWUTS | CLONE_NEWCGROUP;
 	struct outcome o = { 0 };
 	int pidfd = -1;
 
-	if (r->p->network == NETWORK_NONE)
-		flags |= CLONE_NEWNET;
 	r->mode = CONFINE_NAMESPACES;
 	if (pipe2(r->sync, O_CLOEXEC) != 0) {
 		log_fail(errno, "parent: pipe");
@@ -459,7 +529,7 @@ static int run_namespaces(struct run *r, int *restricted)
 			*restricted = err;
 			return 0;
 		}
-		log_fail(err, "user namespace: clone3(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS|NEWCGROUP)");
+		log_fail(err, "user namespace: clone3(CLONE_NEWUSER|NEWNS|NEWPID|NEWIPC|NEWUTS|NEWCGROUP)");
 		return SANDBOX_EXIT_SETUP;
 	}
 	if (pid == 0)
@@ -485,7 +555,7 @@ static int run_namespaces(struct run *r, int *restricted)
 
 int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd)
 {
-	struct run r = { .p = p, .cmd = cmd, .sync = { -1, -1 }, .report = { -1, -1 } };
+	struct run r = { .p = p, .cmd = cmd, .sync = { -1, -1 }, .go = { -1, -1 }, .report = { -1, -1 } };
 	int restricted = 0, status;
 
 	r.env = environ_build(p, cmd->envp);
