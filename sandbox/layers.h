@@ -51,15 +51,18 @@ int no_new_privs_set(void);
  * temporary directory used instead of /tmp in CONFINE_FALLBACK (else NULL). */
 int landlock_apply(const struct policy *p, enum confinement mode, const char *fallback_tmp);
 
-/* seccomp_filter.c — libseccomp deny list. The parent compiles it to BPF
- * (while init builds the mount tree, on the other core); the script loads it
- * last, right before execve. seccomp_filter_apply() does both at once. */
+/* seccomp_filter.c — libseccomp deny list, compiled to BPF by the parent
+ * and loaded by the script last, right before execve. seccomp_filter_build()
+ * (seccomp_prebuilt.c) takes the program libseccomp made at build time when
+ * the policy adds no syscall of its own, else compiles it now.
+ * seccomp_filter_apply() builds and loads at once. */
 struct sock_filter;
 struct seccomp_prog {
 	struct sock_filter *insns;
 	size_t len;
 };
 int seccomp_filter_build(const struct policy *p, enum confinement mode, struct seccomp_prog *out);
+int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct seccomp_prog *out);
 int seccomp_filter_load(const struct seccomp_prog *prog);
 void seccomp_prog_free(struct seccomp_prog *prog);
 int seccomp_filter_apply(const struct policy *p, enum confinement mode);

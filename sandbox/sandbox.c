@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -55,7 +56,8 @@ struct run {
 	enum confinement mode;
 	struct seccomp_prog filter;  /* compiled by the parent, loaded by the script */
 	char *fallback_tmp;          /* CONFINE_FALLBACK: private TMPDIR on the host */
-	int sync[2];                 /* parent -> init: maps written; -> script: the filter */
+	int mapped;                  /* eventfd, parent -> init: the maps are written */
+	int sync[2];                 /* parent -> script: the seccomp filter */
 	int go[2];                   /* init -> script: the mount tree is ready */
 	int report[2];               /* children -> parent: struct report */
 	sigset_t forwarded;          /* signals the parent passes on to the sandbox */
@@ -205,11 +207,11 @@ static void script_main(struct run *r)
 /* ---- init: pid 1 of the new namespaces ---- */
 static int init_sync(const struct run *r)
 {
-	char c;
+	uint64_t one;
 	/* Dies with the parent, whatever kills it. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		return log_fail(errno, "init: prctl(PR_SET_PDEATHSIG)");
-	if (read(r->sync[0], &c, 1) != 1)
+	if (read(r->mapped, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		return log_fail_plain(EPIPE, "init: the parent did not map the user namespace");
 	return 0;
 }
@@ -242,6 +244,7 @@ static void init_main(struct run *r)
 	close(r->sync[1]);
 	close(r->report[0]);
 	int rc = init_sync(r);
+	close(r->mapped);
 	if (rc == 0 && pipe2(r->go, O_CLOEXEC) != 0)
 		rc = log_fail(errno, "init: pipe");
 	if (rc) {
@@ -489,7 +492,8 @@ static int run_fallback(struct run *r)
 static int parent_setup(struct run *r, pid_t init)
 {
 	int rc = userns_write_maps_parent(init, getuid(), getgid());
-	if (rc == 0 && write(r->sync[1], "m", 1) != 1)
+	uint64_t one = 1;
+	if (rc == 0 && write(r->mapped, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		rc = log_fail(errno, "parent: sync with init");
 	if (rc == 0)
 		rc = seccomp_filter_build(r->p, r->mode, &r->filter);
@@ -514,8 +518,13 @@ static int run_namespaces(struct run *r, int *restricted)
 	int pidfd = -1;
 
 	r->mode = CONFINE_NAMESPACES;
-	if (pipe2(r->sync, O_CLOEXEC) != 0) {
-		log_fail(errno, "parent: pipe");
+	/* An eventfd, not a pipe: a pipe's wake-up is a "sync" one, which keeps
+	 * init on our core until we block. */
+	r->mapped = eventfd(0, EFD_CLOEXEC);
+	if (r->mapped < 0 || pipe2(r->sync, O_CLOEXEC) != 0) {
+		log_fail(errno, "parent: eventfd/pipe");
+		if (r->mapped >= 0)
+			close(r->mapped);
 		return SANDBOX_EXIT_SETUP;
 	}
 	pid_t pid = clone_pidfd(flags, &pidfd);
@@ -523,6 +532,7 @@ static int run_namespaces(struct run *r, int *restricted)
 		int err = errno;
 		close(r->sync[0]);
 		close(r->sync[1]);
+		close(r->mapped);
 		/* Refused user namespaces: EPERM (policy), ENOSPC (limit 0),
 		 * EINVAL/ENOSYS (kernel without them). */
 		if (err == EPERM || err == ENOSPC || err == EINVAL || err == ENOSYS) {
@@ -537,6 +547,7 @@ static int run_namespaces(struct run *r, int *restricted)
 	close(r->sync[0]);
 	int rc = parent_setup(r, pid);
 	close(r->sync[1]);
+	close(r->mapped);
 	seccomp_prog_free(&r->filter);
 	if (rc == 0)
 		rc = wait_sandbox(r, pidfd, &o);

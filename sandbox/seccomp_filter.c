@@ -358,7 +358,7 @@ fail:
 	return rc;
 }
 
-int seccomp_filter_build(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
+int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
 {
 	scmp_filter_ctx ctx = NULL;
 	struct stat st;
@@ -419,15 +419,4 @@ void seccomp_prog_free(struct seccomp_prog *prog)
 	free(prog->insns);
 	prog->insns = NULL;
 	prog->len = 0;
-}
-
-int seccomp_filter_apply(const struct policy *p, enum confinement mode)
-{
-	struct seccomp_prog prog;
-	int rc = seccomp_filter_build(p, mode, &prog);
-
-	if (rc == 0)
-		rc = seccomp_filter_load(&prog);
-	seccomp_prog_free(&prog);
-	return rc;
 }

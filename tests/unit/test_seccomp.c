@@ -35,6 +35,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <linux/filter.h>
+
 #include "layers.h"
 #include "policy.h"
 
@@ -652,6 +654,34 @@ static void test_extra_unknown_name_is_einval(void **state)
 	run_in_child(extra_unknown_child, NULL);
 }
 
+/* The program built into the binary (libseccomp, at build time) is the one
+ * libseccomp makes now: a stale prebuilt filter would silently weaken the
+ * deny list. And a profile's extra syscall leads to a fresh compile. */
+static void test_prebuilt_matches_compiled(void **state)
+{
+	(void)state;
+	for (int mode = CONFINE_NAMESPACES; mode <= CONFINE_FALLBACK; mode++) {
+		struct policy p;
+		struct seccomp_prog pre, fresh;
+
+		memset(&p, 0, sizeof(p));
+		assert_int_equal(seccomp_filter_build(&p, (enum confinement)mode, &pre), 0);
+		assert_int_equal(seccomp_filter_compile(&p, (enum confinement)mode, &fresh), 0);
+		assert_int_equal(pre.len, fresh.len);
+		assert_memory_equal(pre.insns, fresh.insns, pre.len * sizeof(struct sock_filter));
+		seccomp_prog_free(&pre);
+		seccomp_prog_free(&fresh);
+
+		char *extra[] = { "acct", NULL };
+		p.seccomp_deny_extra = (struct strlist){ extra, 1 };
+		assert_int_equal(seccomp_filter_build(&p, (enum confinement)mode, &pre), 0);
+		assert_int_equal(seccomp_filter_compile(&p, (enum confinement)mode, &fresh), 0);
+		assert_memory_equal(pre.insns, fresh.insns, pre.len * sizeof(struct sock_filter));
+		seccomp_prog_free(&pre);
+		seccomp_prog_free(&fresh);
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -662,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_extra_names_refused),
 		cmocka_unit_test(test_extra_names_overlapping_base_list),
 		cmocka_unit_test(test_extra_unknown_name_is_einval),
+		cmocka_unit_test(test_prebuilt_matches_compiled),
 	};
 	static struct CMUnitTest tests[ARRAY_LEN(rows) + ARRAY_LEN(fixed)];
 	size_t n = 0;
