@@ -202,32 +202,6 @@ static char *ll_join(const char *dir, const char *name)
 	return s;
 }
 
-/* Appends s (taken over, freed on failure) to l. */
-static int ll_push(struct strlist *l, char *s)
-{
-	char **v;
-
-	if (!s)
-		return -ENOMEM;
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	if (!v) {
-		free(s);
-		return -ENOMEM;
-	}
-	v[l->n++] = s;
-	l->v = v;
-	return 0;
-}
-
-static void ll_strlist_clear(struct strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 /* ---- hidden paths inside allowed trees ----------------------------------- */
 
 /* Hidden paths resolved once: a rule is about what a path resolves to, so the
@@ -319,7 +293,7 @@ static int ll_expand_dir(const char *dir, const struct ll_hidden *h,
 	 * hidden directory below be listed, so only when the hidden paths below
 	 * are all files (READ_DIR does not open files). */
 	if (!ll_hidden_below(h, dir, true)) {
-		rc = ll_push(listable, strdup(dir));
+		rc = strlist_take(listable, strdup(dir));
 		if (rc < 0)
 			goto out;
 	}
@@ -357,7 +331,7 @@ static int ll_expand_dir(const char *dir, const struct ll_hidden *h,
 			rc = ll_expand_dir(child, h, leaves, listable);
 			free(child);
 		} else {
-			rc = ll_push(leaves, child);
+			rc = strlist_take(leaves, child);
 		}
 		if (rc < 0)
 			break;
@@ -397,7 +371,7 @@ int landlock_hidden_expand(const char *tree, const char *const *hidden, size_t n
 	if (ll_hidden_below(&h, real, false)) {
 		rc = ll_expand_dir(real, &h, leaves, listable);
 	} else {
-		rc = ll_push(leaves, real);
+		rc = strlist_take(leaves, real);
 		real = NULL;
 	}
 out:
@@ -519,8 +493,8 @@ static int ll_allow_tree(const struct ll_ruleset *rs, const char *tree, uint64_t
 		log_debug("landlock: %s split into %zu rules around hidden paths", tree,
 			  leaves.n + listable.n);
 out:
-	ll_strlist_clear(&leaves);
-	ll_strlist_clear(&listable);
+	strlist_free(&leaves);
+	strlist_free(&listable);
 	return rc;
 }
 

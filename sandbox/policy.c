@@ -3,7 +3,6 @@
  * sandbox will enforce can be read, and re-checked with --check-profile.
  * Loading and checking live in profile.c. */
 #include "policy.h"
-#include "profile.h" /* declares strlist_push / strlist_free */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -13,24 +12,29 @@
 /* ------------------------------------------------------------------ */
 /* String lists                                                        */
 
-/* Appends a copy of s. v stays NULL-terminated, so a list can be handed
- * to code expecting a char ** vector. */
-int strlist_push(struct strlist *l, const char *s)
+/* Appends s, taken over (freed on failure; NULL counts as ENOMEM, so
+ * strlist_take(l, strdup(x)) needs no check of its own). v stays
+ * NULL-terminated, so a list can be handed to code expecting a char **. */
+int strlist_take(struct strlist *l, char *s)
 {
-	char *copy = strdup(s);
 	char **v;
 
-	if (!copy)
+	if (!s)
 		return -ENOMEM;
 	v = realloc(l->v, (l->n + 2) * sizeof(*v));
 	if (!v) {
-		free(copy);
+		free(s);
 		return -ENOMEM;
 	}
-	v[l->n++] = copy;
+	v[l->n++] = s;
 	v[l->n] = NULL;
 	l->v = v;
 	return 0;
+}
+
+int strlist_push(struct strlist *l, const char *s)
+{
+	return strlist_take(l, strdup(s));
 }
 
 void strlist_free(struct strlist *l)

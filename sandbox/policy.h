@@ -70,6 +70,11 @@ struct policy {
 };
 
 void policy_free(struct policy *p);
+
+/* Lists: push copies s, take takes it over; both return 0 or -ENOMEM. */
+int strlist_push(struct strlist *l, const char *s);
+int strlist_take(struct strlist *l, char *s);
+void strlist_free(struct strlist *l);
 /* Prints the effective policy in libconfig syntax (re-loadable). */
 void policy_print(const struct policy *p, FILE *out);
 

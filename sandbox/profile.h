@@ -35,7 +35,5 @@ int profile_load(const char *name_or_file, const struct strlist *search,
  * unset one gives -ENOENT (the caller drops the entry). Pure. */
 int profile_expand(const char *s, const struct profile_vars *vars, char **out);
 
-void strlist_free(struct strlist *l);
-int strlist_push(struct strlist *l, const char *s);
 
 #endif
