@@ -207,11 +207,18 @@ static void script_main(struct run *r)
 /* ---- init: pid 1 of the new namespaces ---- */
 static int init_sync(const struct run *r)
 {
+	struct pollfd fds[2] = { { r->mapped, POLLIN, 0 }, { r->sync[0], 0, 0 } };
 	uint64_t one;
-	/* Dies with the parent, whatever kills it. */
+
+	/* Dies with the parent, whatever kills it... */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		return log_fail(errno, "init: prctl(PR_SET_PDEATHSIG)");
-	if (read(r->mapped, &one, sizeof(one)) != (ssize_t)sizeof(one))
+	/* ...including before the line above: then the filter pipe hangs up
+	 * without the maps ever being announced. */
+	while (poll(fds, 2, -1) < 0)
+		if (errno != EINTR)
+			return log_fail(errno, "init: poll");
+	if (!(fds[0].revents & POLLIN) || read(r->mapped, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		return log_fail_plain(EPIPE, "init: the parent did not map the user namespace");
 	return 0;
 }
@@ -400,6 +407,36 @@ static int final_status(const struct run *r, const struct outcome *o)
 
 /* CONFINE_FALLBACK: no pid namespace, so the parent, a child subreaper,
  * kills what the script left behind: orphans are re-parented to it. */
+/* Without CONFIG_PROC_CHILDREN: every process whose parent is us. */
+static int kill_children_by_scan(pid_t self)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int found = 0;
+
+	while (d && (de = readdir(d))) {
+		char path[300], buf[512];
+		int pid = atoi(de->d_name), ppid = 0;
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		FILE *f = fopen(path, "re");
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[len] = '\0';
+		const char *end = strrchr(buf, ')'); /* the name may hold spaces */
+		if (end && sscanf(end + 1, " %*c %d", &ppid) == 1 && ppid == self) {
+			kill(pid, SIGKILL);
+			found = 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 static int kill_children_once(void)
 {
 	char path[64];
@@ -413,6 +450,8 @@ static int kill_children_once(void)
 			found = 1;
 		}
 		fclose(f);
+	} else {
+		found = kill_children_by_scan(getpid());
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		found = 1;
