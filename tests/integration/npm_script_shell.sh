@@ -82,3 +82,52 @@ if echo "$out" | grep -qx agent && echo "$out" | grep -qx pkgguard; then
 else
 	fail "npm's lifecycle variables reach the script, which runs in the sandbox" "$out"
 fi
+
+# A dependency's lifecycle script, installed from a local tarball, runs in the
+# sandbox: it writes its own directory, not the project (read-only there).
+fix=$top/tests/fixtures
+tarballs=$work/tarballs
+mkdir -p "$tarballs"
+(cd "$tarballs" && npm pack --silent "$fix/host-recorder" "$fix/tiny-addon" >/dev/null 2>&1)
+new_project() { # DIR
+	mkdir -p "$1"
+	cat >"$1/package.json" <<EOT
+{ "name": "dep-project", "version": "1.0.0", "private": true,
+  "allowScripts": { "host-recorder": true, "tiny-addon": true } }
+EOT
+}
+# Control: without the sandbox the postinstall writes into the project.
+new_project "$work/control-project"
+cd "$work/control-project" || exit 1
+npm_quiet install "$tarballs/host-recorder-1.0.0.tgz" >/dev/null 2>&1
+if [ -e escaped.txt ]; then
+	pass "control: without the sandbox a dependency's postinstall writes into the project"
+	dep=$work/dep-project
+	new_project "$dep"
+	cd "$dep" || exit 1
+	out=$(npm_config_script_shell="$SB" npm_quiet install "$tarballs/host-recorder-1.0.0.tgz" 2>&1)
+	if [ $? = 0 ] && [ "$(cat node_modules/host-recorder/where.txt 2>/dev/null)" = pkgguard ] && [ ! -e escaped.txt ]; then
+		pass "npm install: a dependency's postinstall runs sandboxed, writes only its own directory"
+	else
+		fail "npm install: a dependency's postinstall runs sandboxed, writes only its own directory" \
+			"where=$(cat node_modules/host-recorder/where.txt 2>&1) escaped=$(ls escaped.txt 2>&1) $out"
+	fi
+else
+	fail "control: without the sandbox a dependency's postinstall writes into the project" "no escaped.txt"
+fi
+
+# Legitimate native build: node-gyp rebuild, offline, with the system's
+# Node.js headers (npm_config_nodedir from profiles/npm.conf), then loaded.
+if ! command -v cc >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1 || [ ! -e /usr/include/node/node_api.h ]; then
+	skip "npm install: node-gyp builds a C addon inside the sandbox" "no C compiler, make or /usr/include/node"
+else
+	addon=$work/addon-project
+	new_project "$addon"
+	cd "$addon" || exit 1
+	out=$(npm_config_script_shell="$SB" npm_quiet install "$tarballs/tiny-addon-1.0.0.tgz" 2>&1)
+	if [ $? = 0 ] && [ "$(node -e 'console.log(require("tiny-addon").hello())' 2>&1)" = "hi from addon" ]; then
+		pass "npm install: node-gyp builds a C addon inside the sandbox, and it loads"
+	else
+		fail "npm install: node-gyp builds a C addon inside the sandbox, and it loads" "$out"
+	fi
+fi
