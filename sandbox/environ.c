@@ -70,6 +70,21 @@ static int env_put(char ***env, size_t *n, const char *entry)
 	return 0;
 }
 
+char **environ_copy(char *const *envp)
+{
+	size_t n = 0;
+	while (envp && envp[n])
+		n++;
+	char **env = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; env && i < n; i++) {
+		if (!(env[i] = strdup(envp[i]))) {
+			environ_free(env);
+			return NULL;
+		}
+	}
+	return env;
+}
+
 int environ_set(char ***env, const char *entry)
 {
 	size_t n = 0;

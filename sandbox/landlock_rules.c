@@ -456,6 +456,7 @@ static int ll_rules_namespaces(const struct ll_ruleset *rs, const struct policy 
 	    (rc = ll_allow_path(rs, "/dev", LL_FS_READ, LL_OPTIONAL)) < 0 ||
 	    (rc = ll_allow_list(rs, &p->read_write, LL_FS_ALL, LL_REQUIRED)) < 0 ||
 	    (rc = ll_allow_path(rs, "/tmp", LL_FS_ALL, LL_OPTIONAL)) < 0 ||
+	    (rc = ll_allow_path(rs, "/var/tmp", LL_FS_ALL, LL_OPTIONAL)) < 0 ||
 	    (rc = ll_allow_path(rs, "/dev/shm", LL_FS_ALL, LL_OPTIONAL)) < 0)
 		return rc;
 	/* $HOME is the sandbox's own empty tmpfs; home_read_only entries are

@@ -1,6 +1,7 @@
 /* main.c — the pkgguard-sandbox command: parses arguments, loads the
  * profile, and hands over to sandbox_run(). Only this file exits. */
 #include "log.h"
+#include "record.h"
 #include "profile.h"
 #include "sandbox.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -31,6 +33,7 @@ struct options {
 	int require_namespaces;
 	char **argv;              /* the command, or extra args after -c CMD */
 	int argc;
+	const char *package_name; /* --package, or from the path under node_modules */
 };
 
 static void usage(FILE *out)
@@ -43,8 +46,9 @@ static void usage(FILE *out)
 		"Runs COMMAND with no network, a filesystem scoped to the package directory,\n"
 		"its own pid/ipc/uts/cgroup namespaces, no capabilities, Landlock and seccomp.\n"
 		"\n"
-		"  --profile NAME|FILE   policy to apply (default: \"default\"; in -c mode the\n"
-		"                        package manager's own, from npm_config_user_agent)\n"
+		"  --profile NAME|FILE   policy to apply (default: \"default\"; in -c mode\n"
+		"                        $PKGGUARD_PROFILE, else the package manager's own,\n"
+		"                        from npm_config_user_agent)\n"
 		"  --profiles DIR        look for profiles in DIR first\n"
 		"  --pkg-dir DIR         the package directory, writable (-c: the current dir)\n"
 		"  --project-dir DIR     the project, read-only (-c: $INIT_CWD)\n"
@@ -177,6 +181,36 @@ static char *absolute_dir(const char *what, const char *dir)
 	return real;
 }
 
+static uint64_t ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
+}
+
+/* For `pkgguard run`, which sets PKGGUARD_RECORD_DIR: one record per
+ * script. The script's environment never has this variable (not kept). */
+static void write_record(const struct options *o, const struct policy *pol,
+			 const struct sandbox_outcome *out, int status, const struct timespec *start)
+{
+	const char *dir = getenv("PKGGUARD_RECORD_DIR");
+	if (!dir || dir[0] != '/')
+		return;
+	struct script_record rec = {
+		.package = pol->package ? pol->package : o->package_name,
+		.pkg_dir = pol->pkg_dir,
+		.event = getenv("npm_lifecycle_event"),
+		.command = o->shell_command ? o->shell_command : o->argv[0],
+		.profile = pol->name,
+		.override = pol->override_source,
+		.confinement = out->fallback ? "fallback" : "namespaces",
+		.outcome = out->timed_out ? "timeout" : out->setup_failed ? "setup-error" : status == 0 ? "ok" : "failed",
+		.exit_status = status,
+		.duration_ms = ms_since(start),
+	};
+	record_write(dir, &rec);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -217,6 +251,10 @@ int main(int argc, char **argv)
 		if (!pkg_dir || ((o.project_dir || (init_cwd && init_cwd[0] == '/')) && !project_dir))
 			goto out;
 		package = o.package ? strdup(o.package) : package_from_path(pkg_dir);
+		/* `pkgguard run --profile` says which through the environment: a
+		 * package manager passes no arguments to its script shell. */
+		if (!o.profile)
+			o.profile = getenv("PKGGUARD_PROFILE");
 		if (!o.profile)
 			o.profile = profile_from_agent(&search);
 	} else {
@@ -232,6 +270,7 @@ int main(int argc, char **argv)
 		free(project_dir);
 		project_dir = NULL;
 	}
+	o.package_name = package;
 	struct profile_vars vars = {
 		.pkg_dir = o.check_profile ? cwd : pkg_dir,
 		.project_dir = project_dir,
@@ -273,7 +312,11 @@ int main(int argc, char **argv)
 		.cwd = cwd,
 		.require_namespaces = o.require_namespaces,
 	};
-	status = sandbox_run(pol, &cmd);
+	struct sandbox_outcome outcome = { 0 };
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	status = sandbox_run(pol, &cmd, &outcome);
+	write_record(&o, pol, &outcome, status, &start);
 out:
 	policy_free(pol);
 	strlist_free(&search);

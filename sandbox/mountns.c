@@ -261,7 +261,9 @@ static int plan_build(const struct policy *p, struct plan *pl)
 	    (r = plan_dev(pl)) ||
 	    (r = plan_tmpfs(pl, "/dev/shm", 01777, p->limits.shm_mb)) ||
 	    (r = plan_tmpfs(pl, "/run", 0755, 1)) ||
-	    (r = plan_simple(pl, E_SYMLINK, "/var/tmp", "/tmp")) ||
+	    /* Its own tmpfs, not a link to /tmp: a package under the host's
+	     * /var/tmp must keep its path inside. */
+	    (r = plan_tmpfs(pl, "/var/tmp", 01777, p->limits.tmp_mb)) ||
 	    (r = plan_simple(pl, E_SYMLINK, "/var/run", "/run")) ||
 	    (r = plan_simple(pl, E_PROC, "/proc", NULL)))
 		return r;

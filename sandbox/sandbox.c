@@ -59,6 +59,8 @@ struct run {
 	int mapped;                  /* eventfd, parent -> init: the maps are written */
 	int sync[2];                 /* parent -> script: the seccomp filter */
 	int go[2];                   /* init -> script: the mount tree is ready */
+	bool timed_out, setup_failed; /* for the caller's record */
+	bool reached_end;             /* final_status() ran */
 	int report[2];               /* children -> parent: struct report */
 	sigset_t forwarded;          /* signals the parent passes on to the sandbox */
 };
@@ -389,8 +391,11 @@ static int wait_sandbox(const struct run *r, int pidfd, struct outcome *o)
 }
 
 /* The exit status to give, from what the sandbox reported. */
-static int final_status(const struct run *r, const struct outcome *o)
+static int final_status(struct run *r, const struct outcome *o)
 {
+	r->reached_end = true;
+	r->timed_out = o->timed_out;
+	r->setup_failed = o->first_kind == REPORT_SETUP;
 	if (o->timed_out) {
 		log_info("timeout: the script ran longer than the profile's %u s; every process of the sandbox was killed",
 			 r->p->limits.timeout_s);
@@ -603,7 +608,7 @@ static int run_namespaces(struct run *r, int *restricted)
 	return final_status(r, &o);
 }
 
-int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd)
+int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd, struct sandbox_outcome *out)
 {
 	struct run r = { .p = p, .cmd = cmd, .sync = { -1, -1 }, .go = { -1, -1 }, .report = { -1, -1 } };
 	int restricted = 0, status;
@@ -647,5 +652,10 @@ out:
 	}
 	seccomp_prog_free(&r.filter);
 	environ_free(r.env);
+	if (out) {
+		out->fallback = r.mode == CONFINE_FALLBACK;
+		out->timed_out = r.timed_out;
+		out->setup_failed = r.setup_failed || (!r.reached_end && status == SANDBOX_EXIT_SETUP);
+	}
 	return status;
 }

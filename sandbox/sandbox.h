@@ -24,8 +24,16 @@ struct sandbox_cmd {
 	bool require_namespaces;   /* refuse the no-user-namespace fallback */
 };
 
+/* What happened, for a caller's record (sandbox/record.h). */
+struct sandbox_outcome {
+	bool fallback;      /* ran without namespaces (CONFINE_FALLBACK) */
+	bool timed_out;
+	bool setup_failed;  /* a layer could not be set up (status 125) */
+};
+
 /* Runs cmd confined by p. Returns the exit status to give (0..255); setup
- * failures have already been reported on stderr and give SANDBOX_EXIT_SETUP. */
-int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd);
+ * failures have already been reported on stderr and give SANDBOX_EXIT_SETUP.
+ * out may be NULL. */
+int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd, struct sandbox_outcome *out);
 
 #endif

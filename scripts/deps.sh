@@ -11,6 +11,7 @@ libcap-ng-dev:pc=libcap-ng
 libconfig-dev:pc=libconfig
 libsystemd-dev:pc=libsystemd
 libcmocka-dev:pc=cmocka
+libjson-c-dev:pc=json-c
 pkg-config:cmd=pkg-config
 gcc:cmd=gcc
 clang:cmd=clang
@@ -34,7 +35,34 @@ for item in $need; do
 	missing="$missing $pkg"
 done
 
-[ -z "$missing" ] && exit 0
+# Optional: pnpm 12 and yarn 1 from the npm registry, for the pnpm (and
+# later yarn) rows of tests/integration/attack_corpus.sh. Installed only when
+# missing; never fails `make deps`: the suite skips those rows and says why.
+js_package_managers() {
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "deps: npm not found, pnpm/yarn not installed (their test rows are skipped)" >&2
+		return 0
+	fi
+	want=""
+	command -v pnpm >/dev/null 2>&1 || want="$want pnpm@12"
+	command -v yarn >/dev/null 2>&1 || want="$want yarn@1"
+	[ -n "$want" ] || return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: optional$want not installed (needs root: npm install -g$want); their test rows are skipped" >&2
+		return 0
+	fi
+	echo "deps: installing optional$want from the npm registry" >&2
+	# shellcheck disable=SC2086
+	if ! timeout 300 npm install -g --no-fund --no-audit --no-update-notifier $want >&2; then
+		echo "deps: could not install$want (optional: their test rows are skipped)" >&2
+	fi
+	return 0
+}
+
+if [ -z "$missing" ]; then
+	js_package_managers
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps: missing Debian packages:$missing (run 'make deps' as root)" >&2
@@ -45,3 +73,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2 || true
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >&2
+js_package_managers

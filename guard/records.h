@@ -1,0 +1,26 @@
+/* records.h — the per-script records pkgguard-sandbox left in a run's
+ * record directory (sandbox/record.h), read back for the report. */
+#ifndef PKGGUARD_RECORDS_H
+#define PKGGUARD_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct script_row {
+	char *package, *version, *pkg_dir, *event, *command, *profile, *override, *confinement,
+		*outcome;
+	int exit_status;
+	uint64_t duration_ms;
+};
+
+struct script_rows {
+	struct script_row *v;
+	size_t n;
+};
+
+/* Loads every record of dir, oldest first. A record that cannot be parsed
+ * is an error (-EBADMSG, reported): it would otherwise hide a script. */
+int records_load(const char *dir, struct script_rows *out);
+void records_free(struct script_rows *rows);
+
+#endif

@@ -1,0 +1,91 @@
+/* replay_step.c — glue between `pkgguard run` and the installed tree
+ * (pkgtree.c) / replay (replay.c). */
+#include "replay_step.h"
+#include "commands.h"
+#include "log.h"
+#include "pkgtree.h"
+#include "replay.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool has_record(const struct run_report *r, const struct pkg *p)
+{
+	for (size_t i = 0; i < r->scripts.n; i++) {
+		const char *d = r->scripts.v[i].pkg_dir;
+		if (d && (strcmp(d, p->dir) == 0 || (p->path && strcmp(d, p->path) == 0)))
+			return true;
+	}
+	return false;
+}
+
+/* "preinstall,install (node-gyp rebuild)" */
+static char *events_text(const struct pkg *p)
+{
+	char buf[256] = "";
+	for (int e = 0; e < PKG_EVENT_COUNT; e++) {
+		if (!p->scripts[e])
+			continue;
+		size_t used = strlen(buf);
+		snprintf(buf + used, sizeof(buf) - used, "%s%s%s", used ? "," : "",
+			 pkg_event_name((enum pkg_event)e),
+			 e == PKG_INSTALL && p->implicit_install ? " (node-gyp rebuild)" : "");
+	}
+	return buf[0] ? strdup(buf) : NULL;
+}
+
+int skipped_step(const char *project, struct run_report *r)
+{
+	struct pkgtree t;
+	int rc = pkgtree_load(project, &t);
+
+	if (rc)
+		return log_fail(-rc, "report: read the installed packages of %s", project);
+	for (size_t i = 0; i < t.n && rc == 0; i++) {
+		const struct pkg *p = &t.pkgs[i];
+		char *events = events_text(p);
+		if (!events || has_record(r, p)) {
+			free(events);
+			continue;
+		}
+		struct skipped_script *grown = realloc(r->skipped, (r->n_skipped + 1) * sizeof(*grown));
+		if (!grown) {
+			free(events);
+			rc = log_fail(ENOMEM, "report: skipped scripts");
+			break;
+		}
+		r->skipped = grown;
+		struct skipped_script *s = &r->skipped[r->n_skipped++];
+		s->package = strdup(p->name);
+		s->version = p->version ? strdup(p->version) : NULL;
+		s->pkg_dir = strdup(p->dir);
+		s->events = events;
+	}
+	pkgtree_free(&t);
+	return rc;
+}
+
+int replay_step(const char *project, const struct pm_adapter *a, const char *sandbox,
+		const char *profile, char **env)
+{
+	struct replay_opts o = {
+		.project = project,
+		.sandbox = sandbox,
+		.profile = profile,
+		.profiles_dir = NULL, /* PKGGUARD_PROFILE_PATH in env already says */
+		.env = env,
+		.allow = NULL,
+		.out = stderr,
+	};
+	int rc;
+
+	fprintf(stderr, "pkgguard: replaying %s's install scripts in the sandbox\n", a->name);
+	rc = replay_run(&o);
+	if (rc < 0) {
+		log_fail(-rc, "run: replay the install scripts of %s", project);
+		return CMD_FAIL;
+	}
+	return rc;
+}

@@ -1,0 +1,201 @@
+/* report.c — the run's report: table and JSON (report.h). */
+#include "report.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *claimed_version(const char *pkg_dir)
+{
+	char path[4096];
+	struct json_object *o, *v;
+	char *version = NULL;
+
+	if (!pkg_dir)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/package.json", pkg_dir);
+	o = json_object_from_file(path);
+	if (o && json_object_object_get_ex(o, "version", &v) && json_object_get_type(v) == json_type_string)
+		version = strdup(json_object_get_string(v));
+	json_object_put(o);
+	return version;
+}
+
+void report_fill_versions(struct run_report *r)
+{
+	for (size_t i = 0; i < r->scripts.n; i++)
+		if (!r->scripts.v[i].version)
+			r->scripts.v[i].version = claimed_version(r->scripts.v[i].pkg_dir);
+}
+
+size_t report_count(const struct run_report *r, const char *outcome)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->scripts.n; i++)
+		n += strcmp(r->scripts.v[i].outcome, outcome) == 0;
+	return n;
+}
+
+/* Names and commands come from packages: print them without control
+ * characters, so a hostile name cannot rewrite the terminal. */
+static void print_clean(FILE *out, const char *s, int width)
+{
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : "-"); *p && (width <= 0 || n < width); p++, n++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+	for (; n < width; n++)
+		fputc(' ', out);
+}
+
+static const char *verdict(const struct script_row *row)
+{
+	if (strcmp(row->outcome, "ok") == 0)
+		return "ok";
+	if (strcmp(row->outcome, "timeout") == 0)
+		return "killed: timeout";
+	if (strcmp(row->outcome, "setup-error") == 0)
+		return "sandbox setup failed";
+	return "script failed";
+}
+
+void report_print(FILE *out, const struct run_report *r)
+{
+	char who[512];
+
+	fprintf(out, "\npkgguard: %zu install script%s ran sandboxed (%s)\n", r->scripts.n,
+		r->scripts.n == 1 ? "" : "s", r->mode);
+	if (r->scripts.n)
+		fprintf(out, "  %-36s %-12s %5s %8s  %s\n", "package", "event", "exit", "time", "verdict");
+	for (size_t i = 0; i < r->scripts.n; i++) {
+		const struct script_row *row = &r->scripts.v[i];
+		snprintf(who, sizeof(who), "%s@%s", row->package ? row->package : "(project)",
+			 row->version ? row->version : "?");
+		fputs("  ", out);
+		print_clean(out, who, 36);
+		fputc(' ', out);
+		print_clean(out, row->event, 12);
+		fprintf(out, " %5d %6llums  %s%s%s\n", row->exit_status, (unsigned long long)row->duration_ms,
+			verdict(row), row->override ? ", override " : "", row->override ? row->override : "");
+	}
+	if (r->n_skipped) {
+		fprintf(out, "  not run (not approved by %s):\n", r->package_manager);
+		for (size_t i = 0; i < r->n_skipped; i++) {
+			snprintf(who, sizeof(who), "%s@%s", r->skipped[i].package, r->skipped[i].version ? r->skipped[i].version : "?");
+			fputs("    ", out);
+			print_clean(out, who, 34);
+			fputc(' ', out);
+			print_clean(out, r->skipped[i].events, 0);
+			fputc('\n', out);
+		}
+	}
+	fprintf(out, "pkgguard: %zu ok, %zu failed, %zu timed out, %zu setup errors, %zu skipped; %s exited %d\n",
+		report_count(r, "ok"), report_count(r, "failed"), report_count(r, "timeout"),
+		report_count(r, "setup-error"), r->n_skipped, r->package_manager, r->pm_status);
+}
+
+static struct json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *report_json(const struct run_report *r)
+{
+	struct json_object *o = json_object_new_object(), *cmd = json_object_new_array();
+	struct json_object *scripts = json_object_new_array(), *skipped = json_object_new_array();
+	struct json_object *totals = json_object_new_object();
+
+	json_object_object_add(o, "schema", json_object_new_int(1));
+	json_object_object_add(o, "package_manager", jstr(r->package_manager));
+	for (char *const *a = r->command; a && *a; a++)
+		json_object_array_add(cmd, json_object_new_string(*a));
+	json_object_object_add(o, "command", cmd);
+	json_object_object_add(o, "mode", jstr(r->mode));
+	json_object_object_add(o, "package_manager_exit_status", json_object_new_int(r->pm_status));
+	json_object_object_add(o, "replay_exit_status", json_object_new_int(r->replay_status));
+	for (size_t i = 0; i < r->scripts.n; i++) {
+		const struct script_row *row = &r->scripts.v[i];
+		struct json_object *s = json_object_new_object();
+		json_object_object_add(s, "package", jstr(row->package));
+		json_object_object_add(s, "version", jstr(row->version));
+		json_object_object_add(s, "pkg_dir", jstr(row->pkg_dir));
+		json_object_object_add(s, "event", jstr(row->event));
+		json_object_object_add(s, "command", jstr(row->command));
+		json_object_object_add(s, "profile", jstr(row->profile));
+		json_object_object_add(s, "override", jstr(row->override));
+		json_object_object_add(s, "confinement", jstr(row->confinement));
+		json_object_object_add(s, "outcome", jstr(row->outcome));
+		json_object_object_add(s, "exit_status", json_object_new_int(row->exit_status));
+		json_object_object_add(s, "duration_ms", json_object_new_int64((int64_t)row->duration_ms));
+		json_object_array_add(scripts, s);
+	}
+	json_object_object_add(o, "scripts", scripts);
+	for (size_t i = 0; i < r->n_skipped; i++) {
+		struct json_object *s = json_object_new_object();
+		json_object_object_add(s, "package", jstr(r->skipped[i].package));
+		json_object_object_add(s, "version", jstr(r->skipped[i].version));
+		json_object_object_add(s, "pkg_dir", jstr(r->skipped[i].pkg_dir));
+		json_object_object_add(s, "events", jstr(r->skipped[i].events));
+		json_object_object_add(s, "reason", json_object_new_string("not approved by the package manager"));
+		json_object_array_add(skipped, s);
+	}
+	json_object_object_add(o, "skipped", skipped);
+	json_object_object_add(totals, "scripts", json_object_new_int64((int64_t)r->scripts.n));
+	json_object_object_add(totals, "ok", json_object_new_int64((int64_t)report_count(r, "ok")));
+	json_object_object_add(totals, "failed", json_object_new_int64((int64_t)report_count(r, "failed")));
+	json_object_object_add(totals, "timeout", json_object_new_int64((int64_t)report_count(r, "timeout")));
+	json_object_object_add(totals, "setup_error", json_object_new_int64((int64_t)report_count(r, "setup-error")));
+	json_object_object_add(totals, "skipped", json_object_new_int64((int64_t)r->n_skipped));
+	json_object_object_add(o, "totals", totals);
+	return o;
+}
+
+int report_write_json(const char *path, const struct run_report *r)
+{
+	char tmp[4096], dir[4096];
+	struct json_object *o = report_json(r);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	int rc = 0, fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(tmp, sizeof(tmp), "%s/.pkgguard-report.XXXXXX", dirname(dir));
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = log_fail(errno, "report: create a temporary file next to %s", path);
+		goto out;
+	}
+	size_t len = strlen(text);
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
+		rc = log_fail(errno ? errno : EIO, "report: write %s", tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	fchmod(fd, 0644);
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		rc = log_fail(errno, "report: rename to %s", path);
+		unlink(tmp);
+	}
+out:
+	json_object_put(o);
+	return rc;
+}
+
+void report_free_skipped(struct run_report *r)
+{
+	for (size_t i = 0; i < r->n_skipped; i++) {
+		free(r->skipped[i].package);
+		free(r->skipped[i].version);
+		free(r->skipped[i].pkg_dir);
+		free(r->skipped[i].events);
+	}
+	free(r->skipped);
+	r->skipped = NULL;
+	r->n_skipped = 0;
+}

@@ -1,0 +1,1 @@
+{ "targets": [ { "target_name": "demo_addon", "sources": [ "addon.c" ] } ] }
