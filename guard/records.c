@@ -29,6 +29,7 @@ static int row_from_json(struct json_object *o, struct script_row *row)
 {
 	memset(row, 0, sizeof(*row));
 	row->package = dup_field(o, "package");
+	row->version = dup_field(o, "version");
 	row->pkg_dir = dup_field(o, "pkg_dir");
 	row->event = dup_field(o, "event");
 	row->command = dup_field(o, "command");

@@ -84,7 +84,7 @@ void report_print(FILE *out, const struct run_report *r)
 			verdict(row), row->override ? ", override " : "", row->override ? row->override : "");
 	}
 	if (r->n_skipped) {
-		fprintf(out, "  not run (not approved by %s):\n", r->package_manager);
+		fprintf(out, "  not run by %s (not approved, or scripts disabled):\n", r->package_manager);
 		for (size_t i = 0; i < r->n_skipped; i++) {
 			snprintf(who, sizeof(who), "%s@%s", r->skipped[i].package, r->skipped[i].version ? r->skipped[i].version : "?");
 			fputs("    ", out);
@@ -141,7 +141,7 @@ static struct json_object *report_json(const struct run_report *r)
 		json_object_object_add(s, "version", jstr(r->skipped[i].version));
 		json_object_object_add(s, "pkg_dir", jstr(r->skipped[i].pkg_dir));
 		json_object_object_add(s, "events", jstr(r->skipped[i].events));
-		json_object_object_add(s, "reason", json_object_new_string("not approved by the package manager"));
+		json_object_object_add(s, "reason", json_object_new_string("not run by the package manager (not approved, or scripts disabled)"));
 		json_object_array_add(skipped, s);
 	}
 	json_object_object_add(o, "skipped", skipped);

@@ -199,6 +199,7 @@ static void write_record(const struct options *o, const struct policy *pol,
 	struct script_record rec = {
 		.package = pol->package ? pol->package : o->package_name,
 		.pkg_dir = pol->pkg_dir,
+		.version = getenv("npm_package_version"),
 		.event = getenv("npm_lifecycle_event"),
 		.command = o->shell_command ? o->shell_command : o->argv[0],
 		.profile = pol->name,

@@ -64,6 +64,7 @@ int record_write(const char *dir, const struct script_record *r)
 	}
 	fputs("{\n", f);
 	json_field(f, "package", r->package, 0);
+	json_field(f, "version", r->version, 0);
 	json_field(f, "pkg_dir", r->pkg_dir, 0);
 	json_field(f, "event", r->event, 0);
 	json_field(f, "command", r->command, 0);

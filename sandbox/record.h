@@ -11,6 +11,7 @@
 
 struct script_record {
 	const char *package;      /* from the path under node_modules, may be NULL */
+	const char *version;      /* npm_package_version from the package manager, or NULL */
 	const char *pkg_dir;
 	const char *event;        /* npm_lifecycle_event, or NULL */
 	const char *command;      /* the shell command or argv[0] */

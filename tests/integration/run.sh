@@ -1,0 +1,121 @@
+#!/bin/sh
+# run.sh — `pkgguard run`: bad input fails early with one line and writes
+# nothing; a routed npm install reports each script (table and JSON);
+# --strict; scripts the package manager did not run are listed as skipped.
+. tests/lib.sh
+top=$(pwd)
+BUILD=${BUILD:-build}
+PG=$top/$BUILD/pkgguard
+export PKGGUARD_PROFILE_PATH=$top/profiles
+
+[ -x "$PG" ] || { fail "pkgguard run suite" "$PG is not built"; exit 0; }
+work=$(mktemp -d /var/tmp/pkgguard-run.XXXXXX)
+trap 'rm -rf "$work"' EXIT INT TERM
+cd "$work" || exit 1
+
+# --- bad input: one line on stderr, non-zero, nothing written -------------
+expect_usage() { # NAME EXPECTED_STATUS ARGS...
+	_n=$1 _want=$2
+	shift 2
+	_err=$("$PG" "$@" 2>&1 >/dev/null)
+	_rc=$?
+	_lines=$(printf '%s\n' "$_err" | grep -c .)
+	if [ "$_rc" != "$_want" ]; then
+		fail "$_n" "exit $_rc, wanted $_want: $_err"
+	elif [ "$_lines" -lt 1 ] || ! printf '%s' "$_err" | head -n 1 | grep -q '^pkgguard: '; then
+		fail "$_n" "no one-line error: $_err"
+	elif [ -e report.json ]; then
+		fail "$_n" "a report was written"
+	else
+		pass "$_n"
+	fi
+}
+expect_usage "run: unknown package manager is refused" 2 run --report report.json -- cargo build
+expect_usage "run: missing -- is refused" 2 run --report report.json npm install
+expect_usage "run: nothing after -- is refused" 2 run --
+expect_usage "run: a package manager that is not installed" 127 run --report report.json -- "$work/none/npm" install
+expect_usage "run: an unwritable report path is refused before anything runs" 1 \
+	run --report /nonexistent-dir/report.json -- npm install
+expect_usage "unknown subcommand" 2 frobnicate
+
+if ! command -v npm >/dev/null 2>&1; then
+	skip "pkgguard run -- npm install" "npm is not installed"
+	exit 0
+fi
+
+fix=$top/tests/fixtures
+mkdir -p tarballs
+(cd tarballs && npm pack --silent "$fix/host-recorder" "$fix/failing-postinstall" >/dev/null 2>&1)
+new_project() {
+	rm -rf "$work/p" && mkdir -p "$work/p" && cd "$work/p" || exit 1
+	printf '{ "name": "p", "version": "1.0.0", "private": true,\n  "allowScripts": { "host-recorder": true, "failing-postinstall": true } }\n' >package.json
+}
+npm_flags="--no-audit --no-fund --no-update-notifier"
+
+# --- a routed install, reported ------------------------------------------
+new_project
+# shellcheck disable=SC2086
+"$PG" run --report "$work/report.json" -- npm install $npm_flags "$work/tarballs/host-recorder-1.0.0.tgz" \
+	>"$work/out" 2>"$work/err"
+rc=$?
+if [ "$rc" = 0 ] && [ "$(cat node_modules/host-recorder/where.txt 2>/dev/null)" = pkgguard ] && [ ! -e escaped.txt ]; then
+	pass "run: npm install routes the dependency's postinstall into the sandbox"
+else
+	fail "run: npm install routes the dependency's postinstall into the sandbox" "rc=$rc $(tail -n 3 "$work/err")"
+fi
+if grep -q 'host-recorder@1.0.0 *postinstall *0 .* ok' "$work/err" && grep -q '^pkgguard: 1 ok, 0 failed' "$work/err"; then
+	pass "run: the table on stderr has the script's row and the total"
+else
+	fail "run: the table on stderr has the script's row and the total" "$(cat "$work/err")"
+fi
+if python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["scripts"]
+assert r["schema"] == 1 and r["package_manager"] == "npm" and r["mode"] == "routed", r
+assert len(s) == 1 and s[0]["package"] == "host-recorder" and s[0]["version"] == "1.0.0", s
+assert s[0]["event"] == "postinstall" and s[0]["outcome"] == "ok" and s[0]["exit_status"] == 0, s
+assert s[0]["confinement"] == "namespaces" and r["totals"]["ok"] == 1, r
+' "$work/report.json" 2>"$work/py"; then
+	pass "run: --report writes the documented JSON"
+else
+	fail "run: --report writes the documented JSON" "$(cat "$work/py")"
+fi
+if ls "$work"/.pkgguard-report.* >/dev/null 2>&1; then
+	fail "run: no temporary report file is left" "$(ls "$work"/.pkgguard-report.*)"
+else
+	pass "run: no temporary report file is left"
+fi
+
+# --- a failing script: npm fails with it; the report says so -------------
+new_project
+# shellcheck disable=SC2086
+"$PG" run -- npm install $npm_flags "$work/tarballs/failing-postinstall-2.0.0.tgz" >/dev/null 2>"$work/err"
+rc=$?
+if [ "$rc" != 0 ] && grep -q 'failing-postinstall@2.0.0 *postinstall *9 .*script failed' "$work/err"; then
+	pass "run: a failing script fails the install (exit $rc) and is reported as failed"
+else
+	fail "run: a failing script fails the install and is reported as failed" "rc=$rc $(cat "$work/err")"
+fi
+
+# --- scripts npm did not run are listed as skipped -------------------------
+new_project
+# shellcheck disable=SC2086
+"$PG" run -- npm install $npm_flags --ignore-scripts "$work/tarballs/host-recorder-1.0.0.tgz" >/dev/null 2>"$work/err"
+if [ $? = 0 ] && [ ! -e node_modules/host-recorder/where.txt ] && grep -q 'not run by npm' "$work/err" &&
+	grep -q 'host-recorder@1.0.0 *postinstall' "$work/err"; then
+	pass "run: a script the package manager did not run is listed as skipped, and not run"
+else
+	fail "run: a script the package manager did not run is listed as skipped" "$(cat "$work/err")"
+fi
+
+# --- --strict -------------------------------------------------------------
+new_project
+# shellcheck disable=SC2086
+"$PG" run --all-scripts --strict -- npm install $npm_flags "$work/tarballs/host-recorder-1.0.0.tgz" >/dev/null 2>"$work/err"
+rc=$?
+if [ "$rc" = 0 ] && [ "$(cat node_modules/host-recorder/where.txt 2>/dev/null)" = pkgguard ]; then
+	pass "run: --all-scripts replays the script in the sandbox; --strict stays 0 when all went well"
+else
+	fail "run: --all-scripts replays the script in the sandbox; --strict stays 0 when all went well" "rc=$rc $(cat "$work/err")"
+fi
