@@ -2,14 +2,14 @@
 # attack_corpus.sh — the behaviours of ../shared/THREATS.md as real npm
 # packages (tests/fixtures/attacks/*), installed from local tarballs with the
 # real package manager, once WITHOUT pkgguard (the control: the harm must
-# really happen, else the row fails as vacuous) and once with every install
-# script routed through pkgguard-sandbox (the harm must not happen on the host,
-# and the script must be seen to have run inside: ran.txt says "pkgguard").
+# really happen, else the row fails as vacuous) and once through
+# `pkgguard run -- PM ...` (the harm must not happen on the host, and the
+# script must be seen to have run inside: ran.txt says "pkgguard").
 #
-# Rows: every fixture with npm, and again with pnpm when pnpm 12 is installed
-# (scripts/deps.sh installs it when it can). yarn classic is NOT run: it
-# ignores script-shell for dependency install scripts (they always run through
-# sh -c), so there is nothing to route yet; a later issue adds replay.
+# Rows: every fixture with npm, and again with pnpm 12 and yarn 1 when they
+# are installed (scripts/deps.sh installs them when it can). npm and pnpm are
+# routed through the script shell; yarn classic ignores it for dependency
+# install scripts, so pkgguard installs with --ignore-scripts and replays.
 #
 # The fixtures are inert as committed: each one acts only when the suite has
 # written attack.json / attack.env into its temp copy before packing, and only
@@ -23,6 +23,7 @@ BUILD=${BUILD:-build}
 # tests/fixtures/null-sandbox.sh every "contained" row must fail.
 SB=${PKGGUARD_SANDBOX:-$BUILD/pkgguard-sandbox}
 case "$SB" in /*) ;; *) SB=$top/$SB ;; esac
+PG=$top/$BUILD/pkgguard
 PROBE=$top/$BUILD/tests/probe
 
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
@@ -146,6 +147,10 @@ new_project() { # PM DIR NAME
 		# pnpm 12 keys a file: tarball's approval by name@spec, the spec as given to `pnpm add`
 		printf 'allowBuilds:\n  "attack-%s@file:../tarballs/attack-%s-1.0.0.tgz": true\n' "$3" "$3" >"$2/pnpm-workspace.yaml"
 		;;
+	yarn)
+		# yarn classic has no approval list: it runs every dependency script.
+		echo '{ "name": "attack-project", "version": "1.0.0", "private": true }' >"$2/package.json"
+		;;
 	esac
 }
 
@@ -158,10 +163,11 @@ pm_run() {
 	_dir=$1 _pm=$2 _tgz=$3
 	shift 3
 	case "$_pm" in
-	npm) set -- "$@" timeout 60 npm install --no-audit --no-fund --no-update-notifier --offline "$_tgz" ;;
+	npm) set -- "$@" timeout 60 $WRAP npm install --no-audit --no-fund --no-update-notifier --offline "$_tgz" ;;
 	# A store per project: pnpm's side-effects cache would otherwise hand the
 	# sandboxed install the files the control's scripts made, without running them.
-	pnpm) set -- "$@" timeout 60 pnpm add --offline --store-dir "$STATE/store-${_dir##*/}" "$_tgz" ;;
+	pnpm) set -- "$@" timeout 60 $WRAP pnpm add --offline --store-dir "$STATE/store-${_dir##*/}" "$_tgz" ;;
+	yarn) set -- "$@" YARN_CACHE_FOLDER="$STATE/yarn-cache-${_dir##*/}" timeout 60 $WRAP yarn add --offline --no-lockfile --non-interactive "file:$_tgz" ;;
 	esac
 	# shellcheck disable=SC2086
 	(cd "$_dir" && exec $RUNAS env HOME="$HOMEDIR" npm_config_cache="$STATE/npm-cache" \
@@ -169,18 +175,24 @@ pm_run() {
 		XDG_STATE_HOME="$STATE/xdg/state" XDG_CONFIG_HOME="$STATE/xdg/config" \
 		PKGGUARD_TEST_C2="$C2" npm_config_nodedir=/usr $ROWENV "$@")
 }
-# The control: no routing, scripts run as the package manager runs them.
+# The control: no routing, scripts run as the package manager runs them (the
+# script shell named explicitly, so no global configuration can route it).
 install_plain() { # PM DIR TARBALL
-	pm_run "$2" "$1" "$3"
+	WRAP="" pm_run "$2" "$1" "$3" npm_config_script_shell=/bin/sh PNPM_CONFIG_SCRIPT_SHELL=/bin/sh
 }
-# THE routing of install scripts through the sandbox, exactly as the coming
-# `pkgguard run -- PM install` wrapper will do it (swap this function for it).
+# Sandboxed: through `pkgguard run -- PM ...`, the install wrapper (routed
+# for npm and pnpm, replayed for yarn). PKGGUARD_SANDBOX=FILE (the suite's
+# self-check with tests/fixtures/null-sandbox.sh) routes through FILE instead.
 install_sandboxed() { # PM DIR TARBALL
-	case "$1" in
-	npm) pm_run "$2" "$1" "$3" npm_config_script_shell="$SB" PKGGUARD_PROFILE_PATH="$top/profiles" ;;
-	pnpm) pm_run "$2" "$1" "$3" PNPM_CONFIG_SCRIPT_SHELL="$SB" PKGGUARD_PROFILE_PATH="$top/profiles" ;;
-	*) return 2 ;;
-	esac
+	if [ -n "${PKGGUARD_SANDBOX:-}" ]; then
+		case "$1" in
+		npm) WRAP="" pm_run "$2" "$1" "$3" npm_config_script_shell="$SB" ;;
+		pnpm) WRAP="" pm_run "$2" "$1" "$3" PNPM_CONFIG_SCRIPT_SHELL="$SB" ;;
+		*) return 2 ;;
+		esac
+	else
+		WRAP="$PG run --" pm_run "$2" "$1" "$3" PKGGUARD_PROFILE_PATH="$top/profiles"
+	fi
 }
 
 size_of() { { wc -c <"$1" || echo 0; } 2>/dev/null | tr -d ' '; }
@@ -394,4 +406,10 @@ elif ! pnpm --version 2>/dev/null | grep -q '^12\.'; then
 else
 	for n in $names; do row pnpm "$n"; done
 fi
-skip "yarn rows" "yarn classic runs dependency install scripts with sh -c whatever script-shell says; routing comes with replay"
+if [ -n "${PKGGUARD_SANDBOX:-}" ]; then
+	skip "yarn rows" "yarn cannot be routed through a bare sandbox (PKGGUARD_SANDBOX); pkgguard run replays its scripts"
+elif ! command -v yarn >/dev/null 2>&1; then
+	skip "yarn rows" "yarn is not installed (make deps installs yarn@1 from the npm registry when it can)"
+else
+	for n in $names; do row yarn "$n"; done
+fi
