@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-demo.sh — `make demo`: pkgguard's main job in one minute.
+# run-demo.sh [BUILD] — `make demo`: pkgguard's main job in one minute.
 #
 # A project depends on two packages, both approved in "allowScripts":
 #   demo-dropper — behaves like the hijacked axios release (THREATS.md):
@@ -15,7 +15,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-BUILD=${BUILD:-build}
+BUILD=${1:-${BUILD:-build}}
 case $BUILD in /*) B=$BUILD ;; *) B=$top/$BUILD ;; esac
 SB=$B/pkgguard-sandbox
 PG=$B/pkgguard
@@ -156,7 +156,7 @@ if [ $routed = 0 ]; then
 	npm_config_script_shell=$SB npm install $npm_flags >"$work/install.log" 2>&1
 	rc=$?
 fi
-tail -n 4 "$work/install.log" | sed 's/^/  npm: /'
+tail -n 4 "$work/install.log" | sed 's/^/  | /'
 wait_stage
 
 step "what happened"
