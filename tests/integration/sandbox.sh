@@ -218,7 +218,7 @@ HOST_IP=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -
 if [ -n "$HOST_IP" ]; then
 	start_listener tcpany tcp 0.0.0.0 0; P_TCPANY=$L_PORT
 fi
-ABSTRACT=pkgguard-it-$$
+ABSTRACT=pkgguard-it-$$-$(od -An -N4 -tx4 /dev/urandom | tr -d " ")
 start_listener abstract abstract "$ABSTRACT"
 if RUNDIR=$(mktemp -d /run/pkgguard-test-XXXXXX 2>/dev/null); then
 	chmod 755 "$RUNDIR"
