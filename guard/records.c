@@ -54,6 +54,8 @@ static void row_free(struct script_row *r)
 	free(r->override);
 	free(r->confinement);
 	free(r->outcome);
+	free(r->resolved);
+	free(r->integrity);
 }
 
 void records_free(struct script_rows *rows)

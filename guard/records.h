@@ -9,6 +9,7 @@
 struct script_row {
 	char *package, *version, *pkg_dir, *event, *command, *profile, *override, *confinement,
 		*outcome;
+	char *resolved, *integrity; /* from the lockfile (pkgtree.c), or NULL */
 	int exit_status;
 	uint64_t duration_ms;
 };

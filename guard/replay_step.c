@@ -11,14 +11,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool has_record(const struct run_report *r, const struct pkg *p)
+static bool same_dir(const char *d, const struct pkg *p)
 {
+	return d && (strcmp(d, p->dir) == 0 || (p->path && strcmp(d, p->path) == 0));
+}
+
+/* Fills what the package manager's lockfile says about each script's
+ * package (resolved, integrity); returns whether p left any record. */
+static bool note_records(struct run_report *r, const struct pkg *p)
+{
+	bool found = false;
 	for (size_t i = 0; i < r->scripts.n; i++) {
-		const char *d = r->scripts.v[i].pkg_dir;
-		if (d && (strcmp(d, p->dir) == 0 || (p->path && strcmp(d, p->path) == 0)))
-			return true;
+		struct script_row *row = &r->scripts.v[i];
+		if (!same_dir(row->pkg_dir, p))
+			continue;
+		found = true;
+		if (!row->resolved && p->resolved)
+			row->resolved = strdup(p->resolved);
+		if (!row->integrity && p->integrity)
+			row->integrity = strdup(p->integrity);
 	}
-	return false;
+	return found;
 }
 
 /* "preinstall,install (node-gyp rebuild)" */
@@ -36,7 +49,19 @@ static char *events_text(const struct pkg *p)
 	return buf[0] ? strdup(buf) : NULL;
 }
 
-int skipped_step(const char *project, struct run_report *r)
+/* True when before already held p, unchanged: the package manager had no
+ * reason to run its scripts in this run. */
+static bool unchanged(const struct pkgtree *before, const struct pkg *p)
+{
+	long i = before ? pkgtree_find(before, p->dir) : -1;
+	if (i < 0)
+		return false;
+	const struct pkg *b = &before->pkgs[i];
+	return (b->version && p->version && strcmp(b->version, p->version) == 0) &&
+	       ((!b->integrity && !p->integrity) || (b->integrity && p->integrity && strcmp(b->integrity, p->integrity) == 0));
+}
+
+int skipped_step(const char *project, const struct pkgtree *before, struct run_report *r)
 {
 	struct pkgtree t;
 	int rc = pkgtree_load(project, &t);
@@ -45,8 +70,9 @@ int skipped_step(const char *project, struct run_report *r)
 		return log_fail(-rc, "report: read the installed packages of %s", project);
 	for (size_t i = 0; i < t.n && rc == 0; i++) {
 		const struct pkg *p = &t.pkgs[i];
+		bool recorded = note_records(r, p);
 		char *events = events_text(p);
-		if (!events || has_record(r, p)) {
+		if (!events || recorded || unchanged(before, p)) {
 			free(events);
 			continue;
 		}

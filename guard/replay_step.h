@@ -13,8 +13,12 @@
 int replay_step(const char *project, const struct pm_adapter *a, const char *sandbox,
 		const char *profile, char **env);
 
-/* Adds to r every installed package that has install scripts and left no
- * record: the package manager did not run it (not approved). */
-int skipped_step(const char *project, struct run_report *r);
+/* Adds to r every package that this run installed or changed (it is not in
+ * before, the tree as it was, with the same version and integrity), that has
+ * install scripts and that left no record: the package manager did not run
+ * them. Gives each script's row what the lockfile says of its package
+ * (resolved, integrity). before may be NULL (nothing was installed). */
+struct pkgtree;
+int skipped_step(const char *project, const struct pkgtree *before, struct run_report *r);
 
 #endif

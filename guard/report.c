@@ -124,6 +124,8 @@ static struct json_object *report_json(const struct run_report *r)
 		json_object_object_add(s, "package", jstr(row->package));
 		json_object_object_add(s, "version", jstr(row->version));
 		json_object_object_add(s, "pkg_dir", jstr(row->pkg_dir));
+		json_object_object_add(s, "resolved", jstr(row->resolved));
+		json_object_object_add(s, "integrity", jstr(row->integrity));
 		json_object_object_add(s, "event", jstr(row->event));
 		json_object_object_add(s, "command", jstr(row->command));
 		json_object_object_add(s, "profile", jstr(row->profile));

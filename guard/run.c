@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "environ.h"
 #include "log.h"
+#include "pkgtree.h"
 #include "records.h"
 #include "replay_step.h"
 #include "report.h"
@@ -232,6 +233,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	struct run_report rep = { 0 };
+	struct pkgtree before = { 0 };
 	char record_dir[4096], *sandbox = NULL, **env = NULL, **pm_argv = NULL, *cwd = NULL;
 	int status = CMD_FAIL, r = parse_run_args(argc, argv, &o);
 
@@ -269,6 +271,10 @@ int cmd_run(int argc, char **argv)
 	    !(pm_argv = pm_command(&o, a, replay)) || !(cwd = getcwd(NULL, 0)))
 		goto out;
 
+	/* What was installed before, so that packages this run did not touch
+	 * are not reported as skipped. */
+	if (install && pkgtree_load(cwd, &before) != 0)
+		goto out;
 	rep.package_manager = a->name;
 	rep.command = o.pm_argv;
 	rep.mode = replay ? "replayed" : "routed";
@@ -278,7 +284,7 @@ int cmd_run(int argc, char **argv)
 	if (records_load(record_dir, &rep.scripts) != 0)
 		goto out;
 	report_fill_versions(&rep);
-	if (install && skipped_step(cwd, &rep) != 0)
+	if (install && skipped_step(cwd, &before, &rep) != 0)
 		goto out;
 	report_print(stderr, &rep);
 	if (o.report && report_write_json(o.report, &rep) != 0)
@@ -291,6 +297,7 @@ int cmd_run(int argc, char **argv)
 out:
 	nftw(record_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	records_free(&rep.scripts);
+	pkgtree_free(&before);
 	report_free_skipped(&rep);
 	environ_free(env);
 	free(pm_argv);

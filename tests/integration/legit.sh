@@ -1,0 +1,110 @@
+#!/bin/sh
+# legit.sh — legitimate install scripts keep working, offline, under the
+# default profiles, through `pkgguard run` with npm, pnpm and yarn: a
+# postinstall that only prints, one that runs the binary shipped in its
+# tarball (esbuild style), a C addon built by node-gyp with the system's
+# Node.js headers and then loaded, and a file: directory dependency that
+# builds into its own directory.
+. tests/lib.sh
+top=$(pwd)
+BUILD=${BUILD:-build}
+PG=$top/$BUILD/pkgguard
+export PKGGUARD_PROFILE_PATH=$top/profiles
+
+[ -x "$PG" ] || { fail "legit suite" "$PG is not built"; exit 0; }
+command -v npm >/dev/null 2>&1 || { skip "legit suite" "npm is not installed"; exit 0; }
+work=$(mktemp -d /var/tmp/pkgguard-legit.XXXXXX)
+trap 'rm -rf "$work"' EXIT INT TERM
+fix=$top/tests/fixtures
+
+mkdir -p "$work/tarballs"
+(cd "$work/tarballs" && npm pack --silent "$fix/legit/prints" "$fix/legit/ships-binary" "$fix/tiny-addon" \
+	>/dev/null 2>&1)
+have_addon=1
+if ! command -v cc >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1 || [ ! -e /usr/include/node/node_api.h ]; then
+	have_addon=0
+fi
+
+# project PM: a fresh project approving the fixtures, with a file: directory
+# dependency copied next to it.
+project() {
+	_p=$work/$1
+	rm -rf "$_p" "$work/localdep-$1"
+	mkdir -p "$_p"
+	cp -r "$fix/legit/localdep" "$work/localdep-$1"
+	case "$1" in
+	npm)
+		printf '{ "name": "legit-project", "version": "1.0.0", "private": true,\n  "allowScripts": { "legit-prints": true, "legit-ships-binary": true, "tiny-addon": true, "legit-localdep": true } }\n' >"$_p/package.json"
+		;;
+	pnpm)
+		echo '{ "name": "legit-project", "version": "1.0.0", "private": true }' >"$_p/package.json"
+		printf 'allowBuilds:\n  "legit-prints@file:../tarballs/legit-prints-1.0.0.tgz": true\n  "legit-ships-binary@file:../tarballs/legit-ships-binary-1.0.0.tgz": true\n  "tiny-addon@file:../tarballs/tiny-addon-1.0.0.tgz": true\n  "legit-localdep@file:../localdep-pnpm": true\n' >"$_p/pnpm-workspace.yaml"
+		;;
+	yarn)
+		echo '{ "name": "legit-project", "version": "1.0.0", "private": true }' >"$_p/package.json"
+		;;
+	esac
+	cd "$_p" || exit 1
+}
+
+# install PM SPEC...: through pkgguard run, offline, with a private cache.
+install() {
+	_pm=$1
+	shift
+	case "$_pm" in
+	npm) timeout 120 "$PG" run -- npm install --no-audit --no-fund --no-update-notifier --offline "$@" ;;
+	pnpm) timeout 120 "$PG" run -- pnpm add --offline --store-dir "$work/store-pnpm" "$@" ;;
+	yarn) YARN_CACHE_FOLDER=$work/yarn-cache timeout 120 "$PG" run -- yarn add --offline --no-lockfile --non-interactive "$@" ;;
+	esac
+}
+
+spec() { # PM NAME: how PM is told to install a tarball or the local directory
+	case "$1:$2" in
+	yarn:localdep) echo "file:../localdep-yarn" ;;
+	*:localdep) echo "file:../localdep-$1" ;;
+	yarn:*) echo "file:../tarballs/$2-1.0.0.tgz" ;;
+	*) echo "../tarballs/$2-1.0.0.tgz" ;;
+	esac
+}
+
+for pm in npm pnpm yarn; do
+	if ! command -v "$pm" >/dev/null 2>&1; then
+		skip "$pm: legitimate scripts" "$pm is not installed (make deps installs pnpm@12 and yarn@1 when it can)"
+		continue
+	fi
+	project "$pm"
+	out=$(install "$pm" "$(spec "$pm" legit-prints)" 2>&1)
+	if [ $? = 0 ] && echo "$out" | grep -q 'legit-prints@1.0.0 *postinstall *0 .* ok'; then
+		pass "$pm: a postinstall that only prints succeeds sandboxed"
+	else
+		fail "$pm: a postinstall that only prints succeeds sandboxed" "$(echo "$out" | tail -n 4)"
+	fi
+
+	out=$(install "$pm" "$(spec "$pm" legit-ships-binary)" 2>&1)
+	if [ $? = 0 ] && [ "$(cat node_modules/legit-ships-binary/validated.txt 2>/dev/null)" = "tool 1.0.0" ]; then
+		pass "$pm: a postinstall that runs the binary shipped in its tarball succeeds sandboxed"
+	else
+		fail "$pm: a postinstall that runs the binary shipped in its tarball succeeds sandboxed" "$(echo "$out" | tail -n 4)"
+	fi
+
+	out=$(install "$pm" "$(spec "$pm" localdep)" 2>&1)
+	# npm links a file: directory (the script builds in the source), pnpm
+	# and yarn copy it into node_modules (the script builds the copy).
+	if [ $? = 0 ] && { [ "$(cat "$work/localdep-$pm/built.txt" 2>/dev/null)" = built ] ||
+		[ "$(cat node_modules/legit-localdep/built.txt 2>/dev/null)" = built ]; }; then
+		pass "$pm: a file: directory dependency builds into its own directory sandboxed"
+	else
+		fail "$pm: a file: directory dependency builds into its own directory sandboxed" "$(echo "$out" | tail -n 4)"
+	fi
+
+	if [ $have_addon = 0 ]; then
+		skip "$pm: node-gyp C addon" "no C compiler, make or /usr/include/node"
+		continue
+	fi
+	out=$(install "$pm" "$(spec "$pm" tiny-addon)" 2>&1)
+	if [ $? = 0 ] && [ "$(node -e 'console.log(require("tiny-addon").hello())' 2>&1)" = "hi from addon" ]; then
+		pass "$pm: node-gyp builds a C addon offline in the sandbox, and it loads"
+	else
+		fail "$pm: node-gyp builds a C addon offline in the sandbox, and it loads" "$(echo "$out" | tail -n 6)"
+	fi
+done
