@@ -18,6 +18,10 @@ struct pm_adapter {
 	 * script as `<sandbox> -c "<command>"` (an environment variable), in
 	 * env. NULL when the package manager cannot be routed (yarn classic). */
 	int (*route)(char ***env, const char *sandbox);
+	/* false when this invocation would bypass the route (pnpm's
+	 * --shell-emulator ignores the script shell): replay instead. NULL:
+	 * routing always holds. */
+	bool (*routable)(char *const *argv);
 	/* Arguments appended so the package manager itself runs no script
 	 * (replay mode: yarn, or --all-scripts). */
 	const char *const *no_scripts_args;

@@ -23,6 +23,16 @@ static int pnpm_route(char ***env, const char *sandbox)
 	return r;
 }
 
+/* pnpm's shell emulator runs scripts itself and ignores the script shell
+ * (measured with pnpm 12: only the command-line flag turns it on). */
+static bool pnpm_routable(char *const *argv)
+{
+	for (char *const *a = argv + 1; *a; a++)
+		if (strcmp(*a, "--shell-emulator") == 0 || strcmp(*a, "--shell-emulator=true") == 0)
+			return false;
+	return true;
+}
+
 static const char *const pnpm_no_scripts[] = { "--ignore-scripts", NULL };
 static const char *const pnpm_installs[] = { "install", "i", "add", "update", "up", "rebuild",
 					     "approve-builds", NULL };
@@ -32,6 +42,7 @@ const struct pm_adapter pm_pnpm = {
 	.profile = "pnpm",
 	.matches = pnpm_matches,
 	.route = pnpm_route,
+	.routable = pnpm_routable,
 	.no_scripts_args = pnpm_no_scripts,
 	.install_commands = pnpm_installs,
 };

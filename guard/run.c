@@ -249,8 +249,16 @@ int cmd_run(int argc, char **argv)
 		return 127;
 	}
 	bool install = is_install(a, o.pm_argv);
-	bool replay = install && (o.all_scripts || !a->route);
-	if (!a->route && !install) {
+	bool routable = a->route && (!a->routable || a->routable(o.pm_argv));
+	bool replay = install && (o.all_scripts || !routable);
+	if (a->route && !routable && !o.all_scripts) {
+		/* Replaying here would also have to read the package manager's
+		 * approval list; refusing keeps every script sandboxed. */
+		log_fail_plain(EINVAL, "run: this %s command would run scripts without the script shell; "
+			       "drop --shell-emulator, or use --all-scripts", a->name);
+		return CMD_USAGE;
+	}
+	if (!routable && !install) {
 		log_fail_plain(EINVAL, "run: %s %s cannot be routed to the sandbox (only installs are replayed)",
 			       a->name, pm_subcommand(o.pm_argv));
 		return CMD_USAGE;

@@ -119,3 +119,17 @@ if [ "$rc" = 0 ] && [ "$(cat node_modules/host-recorder/where.txt 2>/dev/null)" 
 else
 	fail "run: --all-scripts replays the script in the sandbox; --strict stays 0 when all went well" "rc=$rc $(cat "$work/err")"
 fi
+
+# --- pnpm's shell emulator ignores the script shell: refused, not bypassed --
+if command -v pnpm >/dev/null 2>&1; then
+	new_project
+	out=$("$PG" run -- pnpm add --offline --shell-emulator "$work/tarballs/host-recorder-1.0.0.tgz" 2>&1)
+	rc=$?
+	if [ "$rc" = 2 ] && [ ! -d node_modules/host-recorder ] && echo "$out" | grep -q 'shell-emulator'; then
+		pass "run: pnpm --shell-emulator (which bypasses the script shell) is refused before installing"
+	else
+		fail "run: pnpm --shell-emulator is refused before installing" "rc=$rc $out"
+	fi
+else
+	skip "run: pnpm --shell-emulator is refused" "pnpm is not installed"
+fi
