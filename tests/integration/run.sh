@@ -133,3 +133,44 @@ if command -v pnpm >/dev/null 2>&1; then
 else
 	skip "run: pnpm --shell-emulator is refused" "pnpm is not installed"
 fi
+
+# --- profile check / show ---------------------------------------------------
+if out=$("$PG" profile check "$top/profiles/npm.conf" 2>&1) && echo "$out" | grep -q ': ok'; then
+	pass "profile check: a shipped profile is valid"
+else
+	fail "profile check: a shipped profile is valid" "$out"
+fi
+printf 'network = "maybe";\n' >"$work/bad.conf"
+if out=$("$PG" profile check "$work/bad.conf" 2>&1); then
+	fail "profile check: a bad profile is an error with file and line" "exit 0: $out"
+elif echo "$out" | grep -q "bad.conf:1: network"; then
+	pass "profile check: a bad profile is an error with file and line"
+else
+	fail "profile check: a bad profile is an error with file and line" "$out"
+fi
+# A drop-in (same name, earlier on the path) extends the shipped profile, and
+# its per-package override shows in `profile show` and in the run's report.
+mkdir -p "$work/dropin"
+cat >"$work/dropin/npm.conf" <<'EOT'
+inherit = "npm";
+filesystem = { read_only_optional = [ "/srv/pkgguard-dropin-test" ]; };
+packages = ( { name = "host-recorder"; environment = { keep = [ "HOST_RECORDER_OK" ]; }; } );
+EOT
+out=$("$PG" profile show npm --profiles "$work/dropin" --package host-recorder 2>&1)
+if echo "$out" | grep -q '/srv/pkgguard-dropin-test' && echo "$out" | grep -q 'HOST_RECORDER_OK' &&
+	echo "$out" | grep -q 'npm_config_nodedir=/usr'; then
+	pass "profile show: the effective policy has the drop-in, its override and the shipped profile"
+else
+	fail "profile show: the effective policy has the drop-in, its override and the shipped profile" "$(echo "$out" | head -n 20)"
+fi
+new_project
+# shellcheck disable=SC2086
+"$PG" run --profiles "$work/dropin" --report "$work/report2.json" -- npm install $npm_flags \
+	"$work/tarballs/host-recorder-1.0.0.tgz" >/dev/null 2>"$work/err"
+if grep -q 'override .*dropin/npm.conf:3' "$work/err" &&
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["scripts"]; assert s[0]["override"].endswith("npm.conf:3"), s' \
+		"$work/report2.json" 2>/dev/null; then
+	pass "run: a per-package override that applied is named in the table and the JSON report"
+else
+	fail "run: a per-package override that applied is named in the report" "$(cat "$work/err")"
+fi
