@@ -122,7 +122,7 @@ static int dup_opt(char **dst, const char *s)
 	return 0;
 }
 
-static void pkg_free(struct pkg *p)
+void pkgtree_pkg_free(struct pkg *p)
 {
 	free(p->name);
 	free(p->dir);
@@ -147,7 +147,7 @@ void pkgtree_free(struct pkgtree *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
-		pkg_free(&t->pkgs[i]);
+		pkgtree_pkg_free(&t->pkgs[i]);
 	free(t->pkgs);
 	free(t->project);
 	memset(t, 0, sizeof(*t));
@@ -294,12 +294,12 @@ static int add_pkg(struct loader *ld, const char *name, const char *path, char *
 	p->linked = linked;
 	if (!(p->name = strdup(name)) || !(p->path = strdup(path)) ||
 	    !(p->lock_key = strdup(path + strlen(t->project) + 1))) {
-		pkg_free(p);
+		pkgtree_pkg_free(p);
 		return -ENOMEM;
 	}
 	int r = read_manifest(p);
 	if (r == -ENOMEM) {
-		pkg_free(p);
+		pkgtree_pkg_free(p);
 		return r;
 	}
 	if (r) {
@@ -307,7 +307,7 @@ static int add_pkg(struct loader *ld, const char *name, const char *path, char *
 		 * has been reported. Either way nothing of it runs. */
 		if (r != -ENOENT)
 			log_warn("%s: skipped (unreadable package.json)", path);
-		pkg_free(p);
+		pkgtree_pkg_free(p);
 		return 0;
 	}
 	read_lock_entry(ld, p);
@@ -756,4 +756,27 @@ int pkgtree_order(const struct pkgtree *t, size_t **order, size_t *n)
 	*order = out;
 	*n = nout;
 	return 0;
+}
+
+int pkgtree_read_project(const char *project, struct pkg *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *real = realpath(project, NULL);
+	if (!real)
+		return -errno;
+	out->dir = real;
+	out->path = strdup(real);
+	/* The project's own name is the user's, not a dependency's claim. */
+	out->name = strdup("(project)");
+	int r = out->path && out->name ? read_manifest(out) : -ENOMEM;
+	if (r == 0 && out->claimed_name && pkgtree_name_ok(out->claimed_name)) {
+		free(out->name);
+		out->name = strdup(out->claimed_name);
+		out->name_differs = false;
+		if (!out->name)
+			r = -ENOMEM;
+	}
+	if (r)
+		pkgtree_pkg_free(out);
+	return r;
 }

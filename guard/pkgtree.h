@@ -60,6 +60,12 @@ struct pkgtree {
 int pkgtree_load(const char *project, struct pkgtree *out);
 void pkgtree_free(struct pkgtree *t);
 
+/* The project itself as a package (its own preinstall, install or implicit
+ * gyp build, postinstall), named by its package.json. Returns 0 or -errno
+ * (-ENOENT: no package.json). Free with pkgtree_pkg_free. */
+int pkgtree_read_project(const char *project, struct pkg *out);
+void pkgtree_pkg_free(struct pkg *p);
+
 /* Index of the package at absolute path or real dir, or -1. */
 long pkgtree_find(const struct pkgtree *t, const char *dir);
 

@@ -380,3 +380,25 @@ out:
 	pkgtree_free(&t);
 	return r;
 }
+
+int replay_project(const struct replay_opts *o)
+{
+	struct pkgtree t = { 0 };
+	struct pkg p;
+	char *node_gyp = NULL, *gyp_bin = NULL;
+	int r = pkgtree_read_project(o->project, &p);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r)
+		return log_fail(-r, "replay: read %s/package.json", o->project);
+	t.project = p.dir;
+	find_node_gyp(o->env, &node_gyp, &gyp_bin);
+	r = replay_pkg(o, &t, &p, node_gyp, gyp_bin);
+	if (r > 0)
+		progress(o, &p, "failed", NULL);
+	free(node_gyp);
+	free(gyp_bin);
+	pkgtree_pkg_free(&p);
+	return r;
+}

@@ -27,6 +27,12 @@ struct replay_opts {
  * when replay itself failed (reported on stderr). */
 int replay_run(const struct replay_opts *o);
 
+/* The project's own preinstall, install (or implicit gyp build) and
+ * postinstall, which an install with scripts disabled skipped too: run after
+ * the dependencies', in the sandbox with the project as package directory.
+ * Same returns as replay_run; a project without package.json gives 0. */
+int replay_project(const struct replay_opts *o);
+
 /* The environment npm gives a lifecycle script, exposed for tests: base
  * without the variables replaced, plus npm_lifecycle_*, npm_package_*,
  * npm_config_node_gyp (when node_gyp is not NULL and base has none),

@@ -109,6 +109,8 @@ int replay_step(const char *project, const struct pm_adapter *a, const char *san
 
 	fprintf(stderr, "pkgguard: replaying %s's install scripts in the sandbox\n", a->name);
 	rc = replay_run(&o);
+	if (rc == 0)
+		rc = replay_project(&o);
 	if (rc < 0) {
 		log_fail(-rc, "run: replay the install scripts of %s", project);
 		return CMD_FAIL;

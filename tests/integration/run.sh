@@ -174,3 +174,17 @@ if grep -q 'override .*dropin/npm.conf:3' "$work/err" &&
 else
 	fail "run: a per-package override that applied is named in the report" "$(cat "$work/err")"
 fi
+
+# --- replay includes the project's own install scripts ----------------------
+if command -v yarn >/dev/null 2>&1; then
+	rm -rf "$work/own" && mkdir -p "$work/own" && cd "$work/own" || exit 1
+	printf '{ "name": "own-project", "version": "3.0.0", "private": true,\n  "scripts": { "postinstall": "hostname > own.txt" } }\n' >package.json
+	out=$(YARN_CACHE_FOLDER=$work/yarn-cache "$PG" run -- yarn install --offline --no-lockfile --non-interactive 2>&1)
+	if [ $? = 0 ] && [ "$(cat own.txt 2>/dev/null)" = pkgguard ] && echo "$out" | grep -q 'own-project@3.0.0 *postinstall *0 .* ok'; then
+		pass "run: yarn: the project's own postinstall is replayed in the sandbox too"
+	else
+		fail "run: yarn: the project's own postinstall is replayed in the sandbox too" "$(echo "$out" | tail -n 4)"
+	fi
+else
+	skip "run: yarn: the project's own postinstall is replayed" "yarn is not installed"
+fi
