@@ -19,7 +19,7 @@ fix=$top/tests/fixtures
 
 mkdir -p "$work/tarballs"
 (cd "$work/tarballs" && npm pack --silent "$fix/legit/prints" "$fix/legit/ships-binary" "$fix/tiny-addon" \
-	>/dev/null 2>&1)
+	"$fix/legit/nested" >/dev/null 2>&1)
 have_addon=1
 if ! command -v cc >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1 || [ ! -e /usr/include/node/node_api.h ]; then
 	have_addon=0
@@ -34,7 +34,7 @@ project() {
 	cp -r "$fix/legit/localdep" "$work/localdep-$1"
 	case "$1" in
 	npm)
-		printf '{ "name": "legit-project", "version": "1.0.0", "private": true,\n  "allowScripts": { "legit-prints": true, "legit-ships-binary": true, "tiny-addon": true, "legit-localdep": true } }\n' >"$_p/package.json"
+		printf '{ "name": "legit-project", "version": "1.0.0", "private": true,\n  "allowScripts": { "legit-prints": true, "legit-ships-binary": true, "tiny-addon": true, "legit-localdep": true, "legit-nested": true } }\n' >"$_p/package.json"
 		;;
 	pnpm)
 		echo '{ "name": "legit-project", "version": "1.0.0", "private": true }' >"$_p/package.json"
@@ -95,6 +95,19 @@ for pm in npm pnpm yarn; do
 		pass "$pm: a file: directory dependency builds into its own directory sandboxed"
 	else
 		fail "$pm: a file: directory dependency builds into its own directory sandboxed" "$(echo "$out" | tail -n 4)"
+	fi
+
+	if [ "$pm" = npm ]; then
+		# A script that starts the package manager again: the nested script
+		# runs inside the same sandbox (the profile's script shell inside is
+		# /bin/sh), still unable to write the project.
+		out=$(install npm "$(spec npm legit-nested)" 2>&1)
+		if [ $? = 0 ] && [ "$(cat node_modules/legit-nested/nested.txt 2>/dev/null)" = pkgguard ] &&
+			[ ! -e nested-escaped.txt ]; then
+			pass "npm: a nested npm run started by a postinstall runs in the same sandbox"
+		else
+			fail "npm: a nested npm run started by a postinstall runs in the same sandbox" "$(echo "$out" | tail -n 4)"
+		fi
 	fi
 
 	if [ $have_addon = 0 ]; then
