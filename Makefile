@@ -9,17 +9,21 @@ BUILD ?= build
 # lockfiles.
 PKGS := libseccomp libcap-ng libconfig
 GUARD_PKGS := json-c
+DAEMON_PKGS := libsystemd
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -I$(BUILD)/gen \
 	-DPKGGUARD_PREFIX='"$(PREFIX)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 GUARD_LIBS = $(shell pkg-config --libs $(GUARD_PKGS) 2>/dev/null)
+DAEMON_LIBS = $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null)
 
 LIB_SRCS := $(filter-out sandbox/main.c,$(wildcard sandbox/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libpkgguard.a
-GUARD_SRCS := $(filter-out guard/main.c,$(wildcard guard/*.c))
+# Programs' main files stay out of the guard library.
+GUARD_MAINS := guard/main.c guard/pkgguardd.c
+GUARD_SRCS := $(filter-out $(GUARD_MAINS),$(wildcard guard/*.c))
 GUARD_OBJS := $(GUARD_SRCS:%.c=$(BUILD)/%.o)
 GUARD_LIB := $(BUILD)/libpkgguard-guard.a
 
@@ -28,7 +32,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROBE_SRCS := $(wildcard tests/probes/*.c)
 PROBE_BINS := $(PROBE_SRCS:tests/probes/%.c=$(BUILD)/tests/%)
 
-PROGRAMS := $(BUILD)/pkgguard-sandbox $(BUILD)/pkgguard
+PROGRAMS := $(BUILD)/pkgguard-sandbox $(BUILD)/pkgguard $(if $(wildcard guard/pkgguardd.c),$(BUILD)/pkgguardd)
 
 .PHONY: all deps check unit-tests test-bins asan lint bench demo clean install
 all: deps
@@ -64,11 +68,14 @@ $(GUARD_LIB): $(GUARD_OBJS)
 
 # guard/ links the engine; sandbox/ never includes anything from guard/.
 $(BUILD)/pkgguard: $(BUILD)/guard/main.o $(GUARD_LIB) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GUARD_LIBS) $(LDLIBS_ALL)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GUARD_LIBS) $(DAEMON_LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/pkgguardd: $(BUILD)/guard/pkgguardd.o $(GUARD_LIB) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GUARD_LIBS) $(DAEMON_LIBS) $(LDLIBS_ALL)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(GUARD_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isandbox -Iguard $(LDFLAGS) -o $@ $< $(GUARD_LIB) $(LIB) $(GUARD_LIBS) $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) -Isandbox -Iguard $(LDFLAGS) -o $@ $< $(GUARD_LIB) $(LIB) $(GUARD_LIBS) $(DAEMON_LIBS) $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
 # Probes are built without sanitizers: they run inside the sandbox, where
 # ASan's runtime would itself trip over the refused syscalls.
