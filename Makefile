@@ -1,14 +1,28 @@
 # pkgguard — build, test, lint, bench. See README.md.
 PREFIX ?= /usr/local
 DESTDIR ?=
+# Install layout. pkgguard, pkgguardd and pkgguard-sandbox all go to BINDIR,
+# together: the CLI (run, enable) hands npm the pkgguard-sandbox next to
+# itself, and the daemon trusts only the pkgguard-sandbox next to itself (by
+# device and inode, DESIGN.md), so they must be the very same file. pkgguardd
+# in sbin would need a second sandbox there, which the daemon would refuse.
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+# systemd's own directories, not under PREFIX (Debian 12's values of
+# `pkg-config systemd --variable=systemdsystemunitdir|tmpfilesdir`); the
+# daemon reads /etc/pkgguard whatever PREFIX is.
+UNITDIR ?= /lib/systemd/system
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
+SYSCONFDIR ?= /etc
 CC ?= gcc
 BUILD ?= build
 
 # The sandbox links only what it uses: every shared library is start-up cost
 # (it starts once per script). guard/ adds json-c for package.json and
-# lockfiles.
+# lockfiles, libyaml for pnpm-workspace.yaml.
 PKGS := libseccomp libcap-ng libconfig
-GUARD_PKGS := json-c
+GUARD_PKGS := json-c yaml-0.1
 DAEMON_PKGS := libsystemd
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
@@ -34,14 +48,22 @@ PROBE_BINS := $(PROBE_SRCS:tests/probes/%.c=$(BUILD)/tests/%)
 
 PROGRAMS := $(BUILD)/pkgguard-sandbox $(BUILD)/pkgguard $(if $(wildcard guard/pkgguardd.c),$(BUILD)/pkgguardd)
 
-.PHONY: all deps check unit-tests test-bins asan lint bench demo clean install
+.PHONY: all deps check unit-tests test-bins asan lint bench demo clean install FORCE
 all: deps
 	@$(MAKE) --no-print-directory $(PROGRAMS)
 
 deps:
 	@sh scripts/deps.sh
 
-$(BUILD)/%.o: %.c $(wildcard sandbox/*.h guard/*.h)
+# PREFIX is compiled in (the installed profile directory): a change of
+# PREFIX rebuilds, so `make install PREFIX=/usr` never installs binaries that
+# look for their profiles under another prefix.
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(wildcard sandbox/*.h guard/*.h) $(BUILD)/prefix.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isandbox -Iguard -c $< -o $@
 
@@ -107,6 +129,7 @@ lint: deps
 bench: all
 	@sh tests/bench.sh $(BUILD)
 	@if [ -f tests/bench_install.sh ]; then sh tests/bench_install.sh $(BUILD); fi
+	@sh tests/bench_exec.sh $(BUILD)
 
 # The main job, shown: an axios-style dropper contained, a native addon built.
 demo: all
@@ -115,7 +138,24 @@ demo: all
 clean:
 	rm -rf build build-asan
 
+# Everything under $(DESTDIR); the unit's ExecStart names $(BINDIR). The
+# daemon's config is installed only when absent: an admin's edits stay.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/pkgguard/profiles
-	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 profiles/*.conf $(DESTDIR)$(PREFIX)/share/pkgguard/profiles/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/pkgguard/profiles \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/pkgguard \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 profiles/*.conf $(DESTDIR)$(DATADIR)/pkgguard/profiles/
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' systemd/pkgguardd.service > $(DESTDIR)$(UNITDIR)/pkgguardd.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/pkgguardd.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/pkgguardd.service.tmp $(DESTDIR)$(UNITDIR)/pkgguardd.service
+	install -m 0644 systemd/pkgguard.tmpfiles $(DESTDIR)$(TMPFILESDIR)/pkgguard.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/pkgguard/pkgguardd.conf ]; then \
+		echo "install: keeping $(DESTDIR)$(SYSCONFDIR)/pkgguard/pkgguardd.conf (new defaults: systemd/pkgguardd.conf)"; \
+	else \
+		echo "install -m 0644 systemd/pkgguardd.conf $(DESTDIR)$(SYSCONFDIR)/pkgguard/pkgguardd.conf"; \
+		install -m 0644 systemd/pkgguardd.conf $(DESTDIR)$(SYSCONFDIR)/pkgguard/pkgguardd.conf; \
+	fi
+	install -m 0644 man/pkgguard.1 man/pkgguard-sandbox.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/pkgguard.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/pkgguardd.8 $(DESTDIR)$(MANDIR)/man8/

@@ -17,6 +17,8 @@ static void usage(FILE *out)
 	      "       pkgguard disable npm|pnpm    undo exactly what enable wrote\n"
 	      "       pkgguard profile check FILE  validate a profile\n"
 	      "       pkgguard profile show NAME   the effective policy after drop-ins\n"
+	      "       pkgguard status [--json] [--socket PATH]\n"
+	      "                                    pkgguardd's mode, uptime, counters, latency\n"
 	      "\n"
 	      "pkgguard run installs with the real package manager (its network, cache and\n"
 	      "auth are its own) while every lifecycle script runs in pkgguard-sandbox.\n", out);
@@ -32,6 +34,7 @@ int main(int argc, char **argv)
 		{ "enable", cmd_enable },
 		{ "disable", cmd_disable },
 		{ "profile", cmd_profile },
+		{ "status", cmd_status },
 	};
 
 	log_set_program("pkgguard");
@@ -50,7 +53,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
-	log_fail_plain(22, "unknown command \"%s\" (run, enable, disable, profile)", argv[1]);
+	log_fail_plain(22, "unknown command \"%s\" (run, enable, disable, profile, status)", argv[1]);
 	usage(stderr);
 	return CMD_USAGE;
 }

@@ -94,7 +94,7 @@ int skipped_step(const char *project, const struct pkgtree *before, struct run_r
 }
 
 int replay_step(const char *project, const struct pm_adapter *a, const char *sandbox,
-		const char *profile, char **env)
+		const char *profile, char **env, const char *const *allow)
 {
 	struct replay_opts o = {
 		.project = project,
@@ -102,12 +102,13 @@ int replay_step(const char *project, const struct pm_adapter *a, const char *san
 		.profile = profile,
 		.profiles_dir = NULL, /* PKGGUARD_PROFILE_PATH in env already says */
 		.env = env,
-		.allow = NULL,
+		.allow = allow,
 		.out = stderr,
 	};
 	int rc;
 
-	fprintf(stderr, "pkgguard: replaying %s's install scripts in the sandbox\n", a->name);
+	fprintf(stderr, "pkgguard: replaying %s's %sinstall scripts in the sandbox\n", a->name,
+		allow ? "approved " : "");
 	rc = replay_run(&o);
 	if (rc == 0)
 		rc = replay_project(&o);

@@ -10,6 +10,7 @@
 #include "environ.h"
 #include "log.h"
 #include "pkgtree.h"
+#include "pnpm_approvals.h"
 #include "records.h"
 #include "replay_step.h"
 #include "report.h"
@@ -235,6 +236,7 @@ int cmd_run(int argc, char **argv)
 	struct run_report rep = { 0 };
 	struct pkgtree before = { 0 };
 	char record_dir[4096], *sandbox = NULL, **env = NULL, **pm_argv = NULL, *cwd = NULL;
+	char **approved = NULL;
 	int status = CMD_FAIL, r = parse_run_args(argc, argv, &o);
 
 	if (r)
@@ -251,13 +253,6 @@ int cmd_run(int argc, char **argv)
 	bool install = is_install(a, o.pm_argv);
 	bool routable = a->route && (!a->routable || a->routable(o.pm_argv));
 	bool replay = install && (o.all_scripts || !routable);
-	if (a->route && !routable && !o.all_scripts) {
-		/* Replaying here would also have to read the package manager's
-		 * approval list; refusing keeps every script sandboxed. */
-		log_fail_plain(EINVAL, "run: this %s command would run scripts without the script shell; "
-			       "drop --shell-emulator, or use --all-scripts", a->name);
-		return CMD_USAGE;
-	}
 	if (!routable && !install) {
 		log_fail_plain(EINVAL, "run: %s %s cannot be routed to the sandbox (only installs are replayed)",
 			       a->name, pm_subcommand(o.pm_argv));
@@ -265,6 +260,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.report && check_report_path(o.report) != 0)
 		return CMD_FAIL;
+	if (replay && a->route && !o.all_scripts && a != &pm_pnpm) {
+		log_fail_plain(EINVAL, "run: %s cannot be routed here and its approval list is not known; "
+			       "use --all-scripts", a->name);
+		return CMD_USAGE;
+	}
 	if (!(sandbox = self_sibling("pkgguard-sandbox"))) {
 		log_fail(errno, "run: pkgguard-sandbox next to pkgguard");
 		return CMD_FAIL;
@@ -278,6 +278,15 @@ int cmd_run(int argc, char **argv)
 	if (!(env = environ_copy(environ)) || prepare_env(&env, &o, a, sandbox, record_dir) != 0 ||
 	    !(pm_argv = pm_command(&o, a, replay)) || !(cwd = getcwd(NULL, 0)))
 		goto out;
+	/* A routable package manager bypassed by this command (pnpm's
+	 * --shell-emulator) keeps its approval list: only the builds it would
+	 * have run are replayed. Read before anything runs; a list that cannot
+	 * be read stops the run. --all-scripts replays every package. */
+	if (replay && a->route && !o.all_scripts) {
+		if (pnpm_approvals_load(cwd, &approved) != 0)
+			goto out;
+		pnpm_approvals_apply_args(approved, o.pm_argv);
+	}
 
 	/* What was installed before, so that packages this run did not touch
 	 * are not reported as skipped. */
@@ -288,7 +297,8 @@ int cmd_run(int argc, char **argv)
 	rep.mode = replay ? "replayed" : "routed";
 	rep.pm_status = spawn_wait(pm_argv, env);
 	if (rep.pm_status == 0 && replay)
-		rep.replay_status = replay_step(cwd, a, sandbox, o.profile ? o.profile : a->profile, env);
+		rep.replay_status = replay_step(cwd, a, sandbox, o.profile ? o.profile : a->profile, env,
+					       (const char *const *)approved);
 	if (records_load(record_dir, &rep.scripts) != 0)
 		goto out;
 	report_fill_versions(&rep);
@@ -311,5 +321,6 @@ out:
 	free(pm_argv);
 	free(sandbox);
 	free(cwd);
+	pnpm_approvals_free(approved);
 	return status;
 }

@@ -56,6 +56,7 @@ static void policy_free_fields(struct policy *p)
 	struct strlist *lists[] = {
 		&p->read_only, &p->read_only_optional, &p->read_write, &p->home_read_only,
 		&p->hidden, &p->env_keep, &p->env_strip, &p->set_env, &p->seccomp_deny_extra,
+		&p->match_commands, &p->match_helpers,
 	};
 	char *strings[] = {
 		p->name, p->source, p->hostname, p->package, p->override_source,
@@ -199,5 +200,8 @@ void policy_print(const struct policy *p, FILE *out)
 	print_limits(&p->limits, out);
 	fputs("\nseccomp = {\n", out);
 	print_list(out, "deny", &p->seccomp_deny_extra);
+	fputs("};\n\nmatch = {\n", out);
+	print_list(out, "commands", &p->match_commands);
+	print_list(out, "helpers", &p->match_helpers);
 	fputs("};\n", out);
 }

@@ -56,6 +56,13 @@ struct policy {
 
 	struct strlist seccomp_deny_extra; /* syscall names refused with EPERM */
 
+	/* How pkgguardd recognises this package manager (profile `match`):
+	 * commands are basenames of its entry (argv[0], or argv[1] after an
+	 * interpreter: "npm-cli.js", "npm"); helpers are basenames of programs
+	 * the package-manager process itself may run outside a sandbox ("git"). */
+	struct strlist match_commands;
+	struct strlist match_helpers;
+
 	struct limits limits;
 
 	/* Per-package override applied, or NULL (for reports). */

@@ -194,6 +194,7 @@ enum entry_kind {
 	E_PATTERN,   /* environment.keep / strip: fnmatch patterns, taken as is */
 	E_SET,       /* environment.set: NAME=value */
 	E_SYSCALL,   /* seccomp.deny */
+	E_NAME,      /* match.commands / helpers: a program's basename */
 };
 
 static bool strlist_has(const struct strlist *l, const char *s)
@@ -332,6 +333,11 @@ static int apply_entry(struct loader *ld, const config_setting_t *e, const char 
 		return push_unique(ld, l, raw);
 	case E_SET:
 		return apply_set(ld, e, what, l, raw);
+	case E_NAME:
+		if (!*raw || strchr(raw, '/'))
+			return fail(ld, e, -EINVAL, "%s: bad program name \"%s\" (a non-empty basename, no '/')",
+				    what, raw);
+		return push_unique(ld, l, raw);
 	case E_SYSCALL:
 		if (seccomp_syscall_resolve_name(raw) == __NR_SCMP_ERROR)
 			return fail(ld, e, -EINVAL, "%s: unknown syscall \"%s\"", what, raw);
@@ -391,6 +397,11 @@ static const struct list_key seccomp_keys[] = {
 	{ "deny", E_SYSCALL, offsetof(struct policy, seccomp_deny_extra) },
 };
 
+static const struct list_key match_keys[] = {
+	{ "commands", E_NAME, offsetof(struct policy, match_commands) },
+	{ "helpers", E_NAME, offsetof(struct policy, match_helpers) },
+};
+
 static const struct section sec_filesystem = {
 	"filesystem", fs_keys, sizeof(fs_keys) / sizeof(fs_keys[0]),
 	"read_only, read_only_optional, read_write, home_read_only, hidden"
@@ -402,7 +413,11 @@ static const struct section sec_seccomp = {
 	"seccomp", seccomp_keys, sizeof(seccomp_keys) / sizeof(seccomp_keys[0]), "deny"
 };
 
-/* A group of lists: filesystem, environment or seccomp. */
+static const struct section sec_match = {
+	"match", match_keys, sizeof(match_keys) / sizeof(match_keys[0]), "commands, helpers"
+};
+
+/* A group of lists: filesystem, environment, seccomp or match. */
 static int apply_list_section(struct loader *ld, struct policy *p, const config_setting_t *g,
 			      const char *what, const struct section *sec)
 {
@@ -569,7 +584,7 @@ static int apply_policy_key(struct loader *ld, struct policy *p, const config_se
 	return 1;
 }
 
-#define TOP_KEYS "version, description, inherit, network, hostname, filesystem, environment, limits, seccomp, packages"
+#define TOP_KEYS "version, description, inherit, network, hostname, filesystem, environment, limits, seccomp, match, packages"
 #define PACKAGE_KEYS "name, network, hostname, filesystem, environment, limits, seccomp"
 
 /* Applies one file's top-level policy keys (its packages come later). */
@@ -587,7 +602,11 @@ static int apply_file(struct loader *ld, struct policy *p, const struct link *l)
 		if (strcmp(name, "version") == 0 || strcmp(name, "description") == 0 ||
 		    strcmp(name, "inherit") == 0 || strcmp(name, "packages") == 0)
 			continue;
-		r = apply_policy_key(ld, p, s, "");
+		/* match describes the package manager, not a package: top level only. */
+		if (strcmp(name, "match") == 0)
+			r = apply_list_section(ld, p, s, "match", &sec_match);
+		else
+			r = apply_policy_key(ld, p, s, "");
 		if (r == 1)
 			r = fail(ld, s, -EINVAL, "unknown key \"%s\" (a profile takes: %s)", name, TOP_KEYS);
 	}

@@ -12,6 +12,7 @@ libconfig-dev:pc=libconfig
 libsystemd-dev:pc=libsystemd
 libcmocka-dev:pc=cmocka
 libjson-c-dev:pc=json-c
+libyaml-dev:pc=yaml-0.1
 pkg-config:cmd=pkg-config
 gcc:cmd=gcc
 clang:cmd=clang
@@ -21,6 +22,9 @@ python3:cmd=python3
 iproute2:cmd=ip
 util-linux:cmd=unshare
 strace:cmd=strace
+systemd:cmd=systemd-analyze
+groff-base:cmd=groff
+man-db:cmd=man
 "
 
 missing=""

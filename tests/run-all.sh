@@ -26,8 +26,32 @@ run_unit() {
 # (rightly) refuses, and the build suite would only rebuild itself.
 ASAN_SUITES="profiles"
 
-run_integration() {
+# Suites that act on the whole machine (a fanotify daemon judges every exec)
+# run last, so a failure there cannot spill into the others.
+suites() {
 	for s in tests/integration/*.sh; do
+		case "$s" in */daemon*.sh) ;; *) echo "$s" ;; esac
+	done
+	for s in tests/integration/daemon*.sh; do
+		[ -f "$s" ] && echo "$s"
+	done
+}
+
+# A daemon a suite started and did not stop would judge every later exec:
+# that is a failure of the suite, and the daemon is ended (found by the
+# exact path of the binary this run built).
+check_no_daemon() {
+	for exe in /proc/[0-9]*/exe; do
+		[ "$(readlink "$exe" 2>/dev/null)" = "$top/$BUILD/pkgguardd" ] || continue
+		pid=${exe#/proc/}
+		pid=${pid%/exe}
+		echo "not ok - [$1] left pkgguardd (pid $pid) running"
+		kill -9 "$pid" 2>/dev/null
+	done
+}
+
+run_integration() {
+	for s in $(suites); do
 		[ -f "$s" ] || continue
 		name=$(basename "$s" .sh)
 		if [ "${ASAN:-}" = 1 ] && ! echo " $ASAN_SUITES " | grep -q " $name "; then
@@ -35,6 +59,7 @@ run_integration() {
 			continue
 		fi
 		timeout 400 sh "$s" 2>&1 || echo "not ok - [$name] suite exited with status $?"
+		check_no_daemon "$name"
 	done
 }
 

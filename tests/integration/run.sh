@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh — `pkgguard run`: bad input fails early with one line and writes
 # nothing; a routed npm install reports each script (table and JSON);
-# --strict; scripts the package manager did not run are listed as skipped.
+# --strict; scripts the package manager did not run are listed as skipped;
+# pnpm --shell-emulator is replayed within pnpm's approvals.
 . tests/lib.sh
 top=$(pwd)
 BUILD=${BUILD:-build}
@@ -45,7 +46,7 @@ fi
 
 fix=$top/tests/fixtures
 mkdir -p tarballs
-(cd tarballs && npm pack --silent "$fix/host-recorder" "$fix/failing-postinstall" >/dev/null 2>&1)
+(cd tarballs && npm pack --silent "$fix/host-recorder" "$fix/failing-postinstall" "$fix/unapproved-recorder" >/dev/null 2>&1)
 new_project() {
 	rm -rf "$work/p" && mkdir -p "$work/p" && cd "$work/p" || exit 1
 	printf '{ "name": "p", "version": "1.0.0", "private": true,\n  "allowScripts": { "host-recorder": true, "failing-postinstall": true } }\n' >package.json
@@ -120,18 +121,85 @@ else
 	fail "run: --all-scripts replays the script in the sandbox; --strict stays 0 when all went well" "rc=$rc $(cat "$work/err")"
 fi
 
-# --- pnpm's shell emulator ignores the script shell: refused, not bypassed --
-if command -v pnpm >/dev/null 2>&1; then
-	new_project
-	out=$("$PG" run -- pnpm add --offline --shell-emulator "$work/tarballs/host-recorder-1.0.0.tgz" 2>&1)
-	rc=$?
-	if [ "$rc" = 2 ] && [ ! -d node_modules/host-recorder ] && echo "$out" | grep -q 'shell-emulator'; then
-		pass "run: pnpm --shell-emulator (which bypasses the script shell) is refused before installing"
-	else
-		fail "run: pnpm --shell-emulator is refused before installing" "rc=$rc $out"
-	fi
+# --- pnpm --shell-emulator: pkgguard installs with --ignore-scripts and
+# replays the builds pnpm-workspace.yaml approves; the others are not run,
+# and listed as skipped. pnpm 12.21 itself refuses --shell-emulator on
+# add/install (a usage error, exit 2), so the replay rows run pnpm through a
+# shim that drops the flag: a pnpm that accepts it, as older ones did. -----
+if ! command -v pnpm >/dev/null 2>&1; then
+	skip "run: pnpm --shell-emulator is replayed with pnpm's approvals" "pnpm is not installed"
+elif ! pnpm --version 2>/dev/null | grep -q '^12\.'; then
+	skip "run: pnpm --shell-emulator is replayed with pnpm's approvals" \
+		"pnpm $(pnpm --version 2>/dev/null) is not 12.x (allowBuilds as measured for pnpm 12)"
 else
-	skip "run: pnpm --shell-emulator is refused" "pnpm is not installed"
+	new_project
+	out=$("$PG" run -- pnpm run build --shell-emulator 2>&1)
+	rc=$?
+	if [ "$rc" = 2 ] && echo "$out" | grep -q 'only installs are replayed'; then
+		pass "run: pnpm run --shell-emulator (not an install, cannot be replayed) is refused"
+	else
+		fail "run: pnpm run --shell-emulator is refused" "rc=$rc $out"
+	fi
+
+	new_project
+	out=$("$PG" run -- pnpm add --offline --store-dir "$work/pnpm-store" --shell-emulator \
+		../tarballs/host-recorder-1.0.0.tgz 2>&1)
+	rc=$?
+	if [ "$rc" != 0 ] && [ ! -e node_modules/host-recorder/where.txt ] && [ ! -e escaped.txt ]; then
+		pass "run: real pnpm 12 refuses add --shell-emulator (exit $rc): nothing ran outside the sandbox"
+	else
+		fail "run: real pnpm 12 refuses add --shell-emulator" \
+			"rc=$rc: pnpm changed (the shim rows below may now describe real pnpm): $(echo "$out" | tail -n 3)"
+	fi
+
+	mkdir -p "$work/shim"
+	printf '#!/bin/sh\nfor a; do shift; [ "$a" = --shell-emulator ] || set -- "$@" "$a"; done\nexec %s "$@"\n' \
+		"$(command -v pnpm)" >"$work/shim/pnpm"
+	chmod +x "$work/shim/pnpm"
+	new_project
+	printf 'allowBuilds:\n  "host-recorder@file:../tarballs/host-recorder-1.0.0.tgz": [true\n' >pnpm-workspace.yaml
+	out=$(PATH=$work/shim:$PATH "$PG" run -- pnpm add --offline --store-dir "$work/pnpm-store" --shell-emulator \
+		../tarballs/host-recorder-1.0.0.tgz 2>&1)
+	rc=$?
+	if [ "$rc" != 0 ] && [ ! -d node_modules/host-recorder ] && echo "$out" | grep -q 'pnpm-workspace.yaml'; then
+		pass "run: pnpm --shell-emulator with a malformed pnpm-workspace.yaml fails (naming it) before installing"
+	else
+		fail "run: pnpm --shell-emulator with a malformed pnpm-workspace.yaml fails before installing" "rc=$rc $out"
+	fi
+
+	new_project
+	# pnpm 12 keys a file: tarball's approval by name@spec, the spec as given to `pnpm add`
+	printf 'allowBuilds:\n  "host-recorder@file:../tarballs/host-recorder-1.0.0.tgz": true\n' >pnpm-workspace.yaml
+	PATH=$work/shim:$PATH "$PG" run --report "$work/report-pnpm.json" -- pnpm add --offline --store-dir "$work/pnpm-store" \
+		--shell-emulator ../tarballs/host-recorder-1.0.0.tgz ../tarballs/unapproved-recorder-1.0.0.tgz \
+		>"$work/out" 2>"$work/err"
+	rc=$?
+	if [ "$rc" = 0 ] && [ "$(cat node_modules/host-recorder/where.txt 2>/dev/null)" = pkgguard ] &&
+		[ ! -e escaped.txt ]; then
+		pass "run: pnpm --shell-emulator: the approved build is replayed in the sandbox"
+	else
+		fail "run: pnpm --shell-emulator: the approved build is replayed in the sandbox" "rc=$rc $(tail -n 5 "$work/err")"
+	fi
+	if [ -d node_modules/unapproved-recorder ] && [ ! -e node_modules/unapproved-recorder/where.txt ] &&
+		grep -q 'unapproved-recorder@1.0.0 *postinstall' "$work/err"; then
+		pass "run: pnpm --shell-emulator: a build pnpm-workspace.yaml does not approve is not run, and listed"
+	else
+		fail "run: pnpm --shell-emulator: a build pnpm-workspace.yaml does not approve is not run, and listed" \
+			"$(cat "$work/err")"
+	fi
+	if python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["package_manager"] == "pnpm" and r["mode"] == "replayed", r
+s = r["scripts"]
+assert [(x["package"], x["event"], x["outcome"]) for x in s] == [("host-recorder", "postinstall", "ok")], s
+k = r["skipped"]
+assert [(x["package"], x["events"]) for x in k] == [("unapproved-recorder", "postinstall")], k
+' "$work/report-pnpm.json" 2>"$work/py"; then
+		pass "run: pnpm --shell-emulator: the report says replayed, one script ok, the unapproved one skipped"
+	else
+		fail "run: pnpm --shell-emulator: the report says replayed, one ok, one skipped" "$(cat "$work/py")"
+	fi
 fi
 
 # --- profile check / show ---------------------------------------------------

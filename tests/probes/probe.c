@@ -1280,6 +1280,10 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+	/* The listeners close a connection as soon as they have counted it: a
+	 * client's greeting may then meet a closed socket, which is no failure
+	 * of the connect being probed. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2)
 		return usage();
 	sub = argv[1];

@@ -1,0 +1,263 @@
+/* classify.c — the decision of pkgguardd for one exec (see classify.h and
+ * issue 4): unrelated → allow (cached by pid + start time); the package
+ * manager itself → allow, remembered as a root; its descendants → allow
+ * only the trusted sandbox, what runs inside it, and the helpers the
+ * package manager runs itself; anything else is a script escaping the
+ * sandbox. Pure: the daemon does the reading. */
+#include "classify.h"
+
+#include <string.h>
+
+static const char *base_of(const char *s, size_t len, size_t *blen)
+{
+	const char *b = s;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '/')
+			b = s + i + 1;
+	*blen = len - (size_t)(b - s);
+	return b;
+}
+
+static bool list_has(const struct strlist *l, const char *s, size_t len)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (strlen(l->v[i]) == len && memcmp(l->v[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+/* An interpreter whose first non-option argument is the program (node
+ * /usr/bin/npm, nodejs npm-cli.js, python3 -m pip is not matched here). */
+static bool is_interpreter(const char *b, size_t len)
+{
+	static const char *const names[] = { "node", "nodejs", "bun", "deno" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && memcmp(names[i], b, len) == 0)
+			return true;
+	return len >= 6 && memcmp(b, "python", 6) == 0;
+}
+
+bool classify_cmdline_matches(const char *cmdline, size_t len, const struct strlist *commands)
+{
+	const char *end = cmdline + len, *arg = cmdline;
+	size_t wlen, blen;
+	const char *b;
+
+	if (len == 0)
+		return false;
+	/* argv[0], up to its first space: a process title ("npm install") is
+	 * one string. */
+	wlen = strnlen(arg, (size_t)(end - arg));
+	for (size_t i = 0; i < wlen; i++)
+		if (arg[i] == ' ') {
+			wlen = i;
+			break;
+		}
+	b = base_of(arg, wlen, &blen);
+	if (list_has(commands, b, blen))
+		return true;
+	if (!is_interpreter(b, blen))
+		return false;
+	/* The interpreter's first argument that is not an option: its script. */
+	for (arg += strnlen(arg, (size_t)(end - arg)) + 1; arg < end; arg += strnlen(arg, (size_t)(end - arg)) + 1) {
+		size_t alen = strnlen(arg, (size_t)(end - arg));
+
+		if (alen == 0 || arg[0] == '-')
+			continue;
+		b = base_of(arg, alen, &blen);
+		return list_has(commands, b, blen);
+	}
+	return false;
+}
+
+void classifier_flush(struct classifier *c)
+{
+	memset(c->cache, 0, sizeof(c->cache));
+}
+
+void classifier_init(struct classifier *c, const struct pm_matcher *pms, size_t npms)
+{
+	c->pms = pms;
+	c->npms = npms;
+	classifier_flush(c);
+}
+
+static struct cache_slot *slot_of(const struct classifier *c, pid_t pid)
+{
+	return (struct cache_slot *)&c->cache[(unsigned)pid % CLASSIFY_CACHE_SLOTS];
+}
+
+/* A slot answers only for the same pid and the same start time: a reused
+ * pid is another process and inherits nothing. */
+static const struct cache_slot *cache_get(const struct classifier *c, pid_t pid, uint64_t start,
+					  enum cache_kind kind)
+{
+	const struct cache_slot *s = slot_of(c, pid);
+
+	return s->kind == kind && s->pid == pid && s->start == start ? s : NULL;
+}
+
+static void cache_put(struct classifier *c, const struct proc_info *p, enum cache_kind kind, unsigned pm)
+{
+	struct cache_slot *s = slot_of(c, p->pid);
+
+	/* A root is worth more than an unrelated entry: keep it while alive. */
+	if (s->kind == CACHE_ROOT && kind == CACHE_UNRELATED && s->pid != p->pid)
+		return;
+	s->pid = p->pid;
+	s->start = p->start;
+	s->kind = kind;
+	s->pm = pm;
+}
+
+bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start)
+{
+	return cache_get(c, pid, start, CACHE_UNRELATED) != NULL;
+}
+
+static bool pm_of(const struct classifier *c, const struct proc_info *p, unsigned *pm)
+{
+	const struct cache_slot *s = cache_get(c, p->pid, p->start, CACHE_ROOT);
+
+	if (s) {
+		*pm = s->pm;
+		return true;
+	}
+	for (size_t i = 0; i < c->npms; i++)
+		if (classify_cmdline_matches(p->cmdline, p->cmdline_len, c->pms[i].commands)) {
+			*pm = (unsigned)i;
+			return true;
+		}
+	return false;
+}
+
+static bool same_cmdline(const struct proc_info *a, const struct proc_info *b)
+{
+	return a->cmdline_len == b->cmdline_len && memcmp(a->cmdline, b->cmdline, a->cmdline_len) == 0;
+}
+
+/* chain[i] is a fork of its parent that has not exec'd yet. */
+static bool is_fork_of_parent(const struct proc_info *chain, size_t n, size_t i)
+{
+	return i + 1 < n && chain[i].ppid == chain[i + 1].pid && same_cmdline(&chain[i], &chain[i + 1]);
+}
+
+size_t classify_find_root(const struct classifier *c, const struct proc_info *chain, size_t n,
+			  unsigned *pm)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned k;
+
+		if (!pm_of(c, &chain[i], &k))
+			continue;
+		if (is_fork_of_parent(chain, n, i) && pm_of(c, &chain[i + 1], &k)) {
+			*pm = k;
+			return i + 1;
+		}
+		*pm = k;
+		return i;
+	}
+	return n;
+}
+
+static bool is_sandbox(const struct classifier *c, bool known, dev_t dev, ino_t ino)
+{
+	return c->sandbox_known && known && dev == c->sandbox_dev && ino == c->sandbox_ino;
+}
+
+static bool path_is_helper(const struct strlist *helpers, const char *path)
+{
+	size_t blen;
+	const char *b;
+
+	if (!path || !*path)
+		return false;
+	b = base_of(path, strlen(path), &blen);
+	return list_has(helpers, b, blen);
+}
+
+/* Inside a pkgguard sandbox: some ancestor (or itself) runs the trusted
+ * pkgguard-sandbox binary. Everything a sandbox starts lives in its pid
+ * namespace and dies with it, so an ancestor is enough. */
+static bool in_sandbox(const struct classifier *c, const struct proc_info *chain, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_sandbox(c, chain[i].exe_known, chain[i].exe_dev, chain[i].exe_ino))
+			return true;
+	return false;
+}
+
+static enum reason descendant_reason(const struct classifier *c, const struct proc_info *chain,
+				     size_t n, size_t root, const struct exec_file *file,
+				     const struct pm_matcher *pm)
+{
+	if (is_sandbox(c, true, file->dev, file->ino))
+		return REASON_SANDBOX_EXEC;
+	if (in_sandbox(c, chain, n))
+		return REASON_IN_SANDBOX;
+	/* The package manager's own fork exec'ing a helper (git)... */
+	if (root == 1 && is_fork_of_parent(chain, n, 0) && path_is_helper(pm->helpers, file->path))
+		return REASON_HELPER;
+	/* ...and whatever that helper runs (git runs git-upload-pack, ssh). */
+	if (root >= 1 && chain[root - 1].ppid == chain[root].pid &&
+	    path_is_helper(pm->helpers, chain[root - 1].exe))
+		return REASON_HELPER;
+	return REASON_UNSANDBOXED;
+}
+
+void classify(struct classifier *c, const struct proc_info *chain, size_t n,
+	      const struct exec_file *file, struct decision *out)
+{
+	unsigned pm = 0;
+	size_t root;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = VERDICT_ALLOW;
+	if (n == 0) {
+		out->reason = REASON_UNRELATED;
+		return;
+	}
+	if (classify_cached(c, chain[0].pid, chain[0].start)) {
+		out->reason = REASON_CACHED;
+		return;
+	}
+	root = classify_find_root(c, chain, n, &pm);
+	out->root = root;
+	if (root == n) {
+		out->reason = REASON_UNRELATED;
+		cache_put(c, &chain[0], CACHE_UNRELATED, 0);
+		return;
+	}
+	out->pm = c->pms[pm].name;
+	cache_put(c, &chain[root], CACHE_ROOT, pm);
+	if (root == 0) {
+		out->reason = REASON_ROOT;
+		return;
+	}
+	if (cache_get(c, chain[0].pid, chain[0].start, CACHE_EXEC_OK)) {
+		out->reason = REASON_EXEC_OK;
+		return;
+	}
+	out->reason = descendant_reason(c, chain, n, root, file, &c->pms[pm]);
+	if (out->reason == REASON_UNSANDBOXED)
+		out->verdict = VERDICT_DENY;
+	else if (root >= 1 && (out->reason == REASON_SANDBOX_EXEC || out->reason == REASON_HELPER))
+		cache_put(c, &chain[0], CACHE_EXEC_OK, pm);
+}
+
+const char *reason_name(enum reason r)
+{
+	switch (r) {
+	case REASON_UNRELATED: return "unrelated";
+	case REASON_CACHED: return "cached";
+	case REASON_ROOT: return "package-manager";
+	case REASON_SANDBOX_EXEC: return "sandbox-exec";
+	case REASON_IN_SANDBOX: return "in-sandbox";
+	case REASON_HELPER: return "helper";
+	case REASON_EXEC_OK: return "exec-continues";
+	case REASON_UNSANDBOXED: return "unsandboxed-script";
+	}
+	return "?";
+}

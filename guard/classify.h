@@ -1,0 +1,101 @@
+/* classify.h — pkgguardd's decision for one exec, as a pure function over
+ * the exec'ing process and its ancestors (read from /proc by the daemon,
+ * built by hand in tests/unit/test_classify.c). No I/O here.
+ *
+ * chain[0] is the process calling execve, chain[i + 1] the parent of
+ * chain[i], up to pid 1 or as far as could be read. */
+#ifndef PKGGUARD_CLASSIFY_H
+#define PKGGUARD_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy.h"
+#include "proc_info.h"
+
+#define CLASSIFY_MAX_DEPTH 64
+#define CLASSIFY_CACHE_SLOTS 4096 /* direct-mapped by pid */
+
+/* One package manager, from a profile's match section (not owned). */
+struct pm_matcher {
+	const char *name;                 /* profile name: "npm" */
+	const struct strlist *commands;
+	const struct strlist *helpers;
+};
+
+/* CACHE_EXEC_OK: this process was allowed to exec the sandbox or a helper;
+ * the same execve goes on to open its ELF interpreter or a script's
+ * interpreter, which must pass too. */
+enum cache_kind { CACHE_EMPTY = 0, CACHE_UNRELATED, CACHE_ROOT, CACHE_EXEC_OK };
+
+struct cache_slot {
+	pid_t pid;
+	uint64_t start;
+	enum cache_kind kind;
+	unsigned pm;                      /* index in pms, for CACHE_ROOT */
+};
+
+struct classifier {
+	const struct pm_matcher *pms;
+	size_t npms;
+	bool sandbox_known;               /* the trusted pkgguard-sandbox */
+	dev_t sandbox_dev;
+	ino_t sandbox_ino;
+	struct cache_slot cache[CLASSIFY_CACHE_SLOTS];
+};
+
+/* The file being exec'd: the event fd's dev/ino and path (for helpers). */
+struct exec_file {
+	dev_t dev;
+	ino_t ino;
+	const char *path;
+};
+
+enum verdict { VERDICT_ALLOW, VERDICT_DENY };
+
+enum reason {
+	REASON_UNRELATED,     /* no package manager among its ancestors */
+	REASON_CACHED,        /* unrelated, remembered by pid + start time */
+	REASON_ROOT,          /* the package manager itself */
+	REASON_SANDBOX_EXEC,  /* exec of the trusted pkgguard-sandbox */
+	REASON_IN_SANDBOX,    /* already inside a pkgguard sandbox */
+	REASON_HELPER,        /* a helper the package manager runs itself, or its subtree */
+	REASON_EXEC_OK,       /* the rest of an exec allowed above (ld.so, #! interpreter) */
+	REASON_UNSANDBOXED,   /* a package manager's child outside any sandbox */
+};
+
+struct decision {
+	enum verdict verdict;
+	enum reason reason;
+	const char *pm;       /* package manager's profile name, or NULL */
+	size_t root;          /* index of the package-manager root in the chain */
+};
+
+/* pms is kept (not copied) until the next classifier_init. */
+void classifier_init(struct classifier *c, const struct pm_matcher *pms, size_t npms);
+/* Forgets every cached decision (after a reload). */
+void classifier_flush(struct classifier *c);
+
+/* Index of the nearest package-manager ancestor in chain (a process whose
+ * command line matches a profile, or a remembered root with the same start
+ * time), or n when there is none. A fork of a root that has not exec'd yet
+ * carries the root's command line: it is a child, not a root. */
+size_t classify_find_root(const struct classifier *c, const struct proc_info *chain, size_t n,
+			  unsigned *pm);
+
+/* True when pid + start was classified unrelated before (the fast path). */
+bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start);
+
+/* Decides. For a chain with a root (classify_find_root() < n) the exe and
+ * namespace fields of every entry must be filled. Updates the cache. */
+void classify(struct classifier *c, const struct proc_info *chain, size_t n,
+	      const struct exec_file *file, struct decision *out);
+
+/* True when cmdline (NUL-separated argv) names one of commands. Pure. */
+bool classify_cmdline_matches(const char *cmdline, size_t len, const struct strlist *commands);
+
+const char *reason_name(enum reason r);
+
+#endif

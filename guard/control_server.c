@@ -1,0 +1,222 @@
+/* control_server.c — answering `pkgguard status` (control_proto.h). */
+#include "control_server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static long rss_kb(void)
+{
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	const char *p;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "VmRSS:");
+	return p ? strtol(p + 6, NULL, 10) : -1;
+}
+
+static int make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return log_fail(errno, "control socket: mkdir %s", dir);
+	return 0;
+}
+
+int control_open(struct control_server *s, const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	for (size_t i = 0; i < CONTROL_MAX_CONNS; i++)
+		s->conns[i].fd = -1;
+	if (strlen(path) >= sizeof(a.sun_path))
+		return log_fail_plain(ENAMETOOLONG, "control socket: path too long: %s", path);
+	r = make_parent(path);
+	if (r)
+		return r;
+	strcpy(a.sun_path, path);
+	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		return log_fail(errno, "control socket: socket");
+	unlink(path);
+	mode_t old = umask(0077);
+	r = bind(s->fd, (struct sockaddr *)&a, sizeof(a));
+	umask(old);
+	if (r != 0 || listen(s->fd, CONTROL_MAX_CONNS) != 0) {
+		r = log_fail(errno, "control socket: bind/listen %s", path);
+		close(s->fd);
+		s->fd = -1;
+		return r;
+	}
+	s->path = strdup(path);
+	return 0;
+}
+
+static void conn_drop(struct control_conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->n = 0;
+}
+
+void control_close(struct control_server *s)
+{
+	for (size_t i = 0; i < CONTROL_MAX_CONNS; i++)
+		conn_drop(&s->conns[i]);
+	if (s->fd >= 0) {
+		close(s->fd);
+		if (s->path)
+			unlink(s->path);
+	}
+	s->fd = -1;
+	free(s->path);
+	s->path = NULL;
+}
+
+size_t control_pollfds(const struct control_server *s, struct pollfd *fds)
+{
+	size_t n = 0;
+
+	if (s->fd < 0)
+		return 0;
+	fds[n++] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
+	for (size_t i = 0; i < CONTROL_MAX_CONNS; i++)
+		if (s->conns[i].fd >= 0)
+			fds[n++] = (struct pollfd){ .fd = s->conns[i].fd, .events = POLLIN };
+	return n;
+}
+
+static void accept_one(struct control_server *s)
+{
+	int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (size_t i = 0; i < CONTROL_MAX_CONNS; i++)
+		if (s->conns[i].fd < 0) {
+			s->conns[i] = (struct control_conn){ .fd = fd,
+							     .deadline_ms = now_ms() + PKGGUARD_CONTROL_TIMEOUT_MS };
+			return;
+		}
+	close(fd); /* busy: the client retries */
+}
+
+static int answer(const char *req, const struct control_view *v, char *out, size_t len)
+{
+	const struct daemon_stats *st = v->stats;
+	uint64_t p50 = stats_percentile_us(st, 50), p90 = stats_percentile_us(st, 90),
+		 p99 = stats_percentile_us(st, 99), mx = st->latency_max_ns / 1000;
+
+	if (strcmp(req, "status json") == 0)
+		return snprintf(out, len,
+				"{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,\"events\":%llu,\"allows\":%llu,"
+				"\"denies\":%llu,\"audit_would_deny\":%llu,\"cache_hits\":%llu,\"overflows\":%llu,"
+				"\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu},\"rss_kb\":%ld}\n",
+				(int)getpid(), v->mode, (unsigned long long)v->uptime_s,
+				(unsigned long long)st->events, (unsigned long long)st->allows,
+				(unsigned long long)st->denies, (unsigned long long)st->audit_would_deny,
+				(unsigned long long)st->cache_hits, (unsigned long long)st->overflows,
+				(unsigned long long)p50, (unsigned long long)p90, (unsigned long long)p99,
+				(unsigned long long)mx, rss_kb());
+	if (strcmp(req, "status") == 0)
+		return snprintf(out, len,
+				"pid %d, mode %s, up %llu s\nevents %llu, allows %llu, denies %llu, "
+				"audit would-deny %llu, cache hits %llu, overflows %llu\n"
+				"decision latency p50 %llu us, p90 %llu us, p99 %llu us, max %llu us; rss %ld kB\n",
+				(int)getpid(), v->mode, (unsigned long long)v->uptime_s,
+				(unsigned long long)st->events, (unsigned long long)st->allows,
+				(unsigned long long)st->denies, (unsigned long long)st->audit_would_deny,
+				(unsigned long long)st->cache_hits, (unsigned long long)st->overflows,
+				(unsigned long long)p50, (unsigned long long)p90, (unsigned long long)p99,
+				(unsigned long long)mx, rss_kb());
+	return snprintf(out, len, "error: unknown request\n");
+}
+
+static void conn_read(struct control_conn *c, const struct control_view *v)
+{
+	char out[1024];
+	ssize_t n = read(c->fd, c->buf + c->n, sizeof(c->buf) - 1 - c->n);
+	char *nl;
+	int len;
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			conn_drop(c);
+		return;
+	}
+	c->n += (size_t)n;
+	c->buf[c->n] = '\0';
+	nl = strchr(c->buf, '\n');
+	if (!nl) {
+		if (c->n + 1 >= sizeof(c->buf))
+			conn_drop(c);
+		return;
+	}
+	*nl = '\0';
+	len = answer(c->buf, v, out, sizeof(out));
+	if (len > 0)
+		(void)!send(c->fd, out, (size_t)len < sizeof(out) ? (size_t)len : sizeof(out) - 1,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+	conn_drop(c);
+}
+
+void control_handle(struct control_server *s, const struct pollfd *fds, size_t n,
+		    const struct control_view *v)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		if (fds[i].fd == s->fd) {
+			accept_one(s);
+			continue;
+		}
+		for (size_t j = 0; j < CONTROL_MAX_CONNS; j++)
+			if (s->conns[j].fd == fds[i].fd)
+				conn_read(&s->conns[j], v);
+	}
+}
+
+void control_expire(struct control_server *s)
+{
+	uint64_t now = now_ms();
+
+	for (size_t i = 0; i < CONTROL_MAX_CONNS; i++)
+		if (s->conns[i].fd >= 0 && now > s->conns[i].deadline_ms)
+			conn_drop(&s->conns[i]);
+}

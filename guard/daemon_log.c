@@ -1,0 +1,65 @@
+/* daemon_log.c — decision entries, journal or stderr (daemon_log.h). */
+#include "daemon_log.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-journal.h>
+
+static bool to_journal;
+
+void daemon_log_init(void)
+{
+	to_journal = getenv("JOURNAL_STREAM") != NULL;
+}
+
+int daemon_log_package_of(const char *cwd, char *buf, size_t len)
+{
+	const char *p = NULL, *q = cwd;
+	size_t n;
+
+	/* The last node_modules/ component: pnpm nests packages in
+	 * node_modules/.pnpm/<name>@<v>/node_modules/<name>. */
+	while ((q = strstr(q, "node_modules/")) != NULL) {
+		p = q + strlen("node_modules/");
+		q = p;
+	}
+	if (!p || !*p || *p == '.')
+		return -ENOENT;
+	n = strcspn(p, "/");
+	if (*p == '@' && p[n] == '/')
+		n += 1 + strcspn(p + n + 1, "/");
+	if (n + 1 > len)
+		return -ENOENT;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+void daemon_log_decision(const struct decision_record *r)
+{
+	if (to_journal) {
+		sd_journal_send("MESSAGE=pkgguardd: %s pid %d exec %s (%s)", r->decision, (int)r->pid,
+				or_dash(r->exe), r->reason,
+				"PRIORITY=%d", strcmp(r->decision, "allow") == 0 ? 7 : 4,
+				"PKGGUARD_DECISION=%s", r->decision,
+				"PKGGUARD_REASON=%s", r->reason,
+				"PKGGUARD_PID=%d", (int)r->pid,
+				"PKGGUARD_EXE=%s", or_dash(r->exe),
+				"PKGGUARD_PM=%s", or_dash(r->pm),
+				"PKGGUARD_PACKAGE=%s", or_dash(r->package),
+				"PKGGUARD_COMMAND=%s", or_dash(r->command),
+				NULL);
+		return;
+	}
+	fprintf(stderr, "pkgguardd: %s pid=%d exe=%s pm=%s package=%s reason=%s command=%s\n",
+		r->decision, (int)r->pid, or_dash(r->exe), or_dash(r->pm), or_dash(r->package),
+		r->reason, or_dash(r->command));
+}

@@ -1,0 +1,28 @@
+/* daemon_log.h — one log entry per decision of pkgguardd: to the journal
+ * with structured fields (PKGGUARD_DECISION, PKGGUARD_PID, PKGGUARD_EXE,
+ * PKGGUARD_PM, PKGGUARD_PACKAGE, PKGGUARD_COMMAND) when running under
+ * journald (JOURNAL_STREAM set), else one line on stderr. Called after the
+ * response is written: journald may be the process waiting on an event. */
+#ifndef PKGGUARD_DAEMON_LOG_H
+#define PKGGUARD_DAEMON_LOG_H
+
+#include <sys/types.h>
+
+struct decision_record {
+	const char *decision;   /* "deny", "would-deny", "allow" */
+	const char *reason;
+	pid_t pid;
+	const char *exe;        /* the file being exec'd */
+	const char *pm;         /* package manager, or NULL */
+	const char *package;    /* from the process's cwd under node_modules, or NULL */
+	const char *command;    /* the exec'ing process's command line, spaces for NULs */
+};
+
+void daemon_log_init(void);
+void daemon_log_decision(const struct decision_record *r);
+
+/* The package name in a path under node_modules ("@scope/name" or "name"),
+ * into buf; 0 or -ENOENT. Pure. */
+int daemon_log_package_of(const char *cwd, char *buf, size_t len);
+
+#endif

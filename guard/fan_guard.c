@@ -1,0 +1,433 @@
+/* fan_guard.c — the fanotify loop of pkgguardd (fan_guard.h).
+ *
+ * The rules of DESIGN.md's "fanotify rules learned the hard way" shape it:
+ * our own pid is allowed at once; the answering path reads only /proc
+ * (never opens a file on a marked filesystem); the response is written
+ * before anything is logged; every event is answered, ALLOW when it cannot
+ * be classified (a daemon that blocks the machine is worse than one that
+ * lets a script through and says so). */
+#include "fan_guard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon_log.h"
+#include "log.h"
+#include "proc_info.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------ */
+/* Marks                                                               */
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static bool fs_wanted(const struct strlist *l, const char *type)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], type) == 0)
+			return true;
+	return false;
+}
+
+/* Marks every mounted filesystem of a wanted type (a filesystem mark covers
+ * all its mounts, the sandboxes' binds included). Called at start and when
+ * /proc/self/mountinfo changes; marking twice is harmless. */
+static int mark_filesystems(struct fan_guard *g)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	unsigned marked = 0;
+
+	if (!f)
+		return log_fail(errno, "open /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[PATH_MAX], type[64];
+		const char *sep = strstr(line, " - ");
+
+		/* id parent maj:min root mountpoint opts [optional...] - type src opts */
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", type) != 1)
+			continue;
+		if (!fs_wanted(&g->policy.cfg.filesystems, type))
+			continue;
+		unescape(mnt);
+		if (fanotify_mark(g->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN_EXEC_PERM,
+				  AT_FDCWD, mnt) != 0) {
+			if (errno != ENOENT && errno != EACCES)
+				log_warn("fanotify_mark %s (%s): %s", mnt, type, strerror(errno));
+			continue;
+		}
+		marked++;
+	}
+	fclose(f);
+	log_debug("marked %u mounts", marked);
+	return marked ? 0 : log_fail_plain(ENOENT, "no filesystem of a marked type is mounted");
+}
+
+/* ------------------------------------------------------------------ */
+/* One event                                                           */
+
+static void cmdline_text(const struct proc_info *p, char *buf, size_t len)
+{
+	size_t n = p->cmdline_len < len - 1 ? p->cmdline_len : len - 1;
+
+	memcpy(buf, p->cmdline, n);
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	buf[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+}
+
+/* The chain of the exec'ing process and its ancestors. 0 or -errno. */
+static int read_chain(pid_t pid, struct proc_info *chain, size_t *n)
+{
+	int r = proc_read(pid, 0, &chain[0]);
+
+	*n = 0;
+	if (r)
+		return r;
+	*n = 1;
+	while (*n < CLASSIFY_MAX_DEPTH && chain[*n - 1].ppid > 0) {
+		if (proc_read(chain[*n - 1].ppid, 0, &chain[*n]) != 0)
+			break; /* the parent just exited: the chain ends here */
+		(*n)++;
+	}
+	return 0;
+}
+
+static void fill_exe(struct proc_info *chain, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct proc_info p;
+
+		if (proc_read(chain[i].pid, PROC_EXE | PROC_NS, &p) == 0 && p.start == chain[i].start) {
+			chain[i].exe_known = p.exe_known;
+			chain[i].exe_dev = p.exe_dev;
+			chain[i].exe_ino = p.exe_ino;
+			memcpy(chain[i].exe, p.exe, sizeof(p.exe));
+			chain[i].pidns = p.pidns;
+			chain[i].mntns = p.mntns;
+		}
+	}
+}
+
+static void respond(struct fan_guard *g, int fd, unsigned resp)
+{
+	struct fanotify_response r = { .fd = fd, .response = resp };
+
+	if (write(g->fan_fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
+		g->stats.errors++;
+		log_warn("fanotify response: %s", strerror(errno));
+	}
+}
+
+/* The package, from the cwd under node_modules. Read before a deny is
+ * answered: the process usually exits right after its exec fails. */
+static void package_of(pid_t pid, char *pkg, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (proc_cwd(pid, cwd, sizeof(cwd)) != 0 || daemon_log_package_of(cwd, pkg, len) != 0)
+		pkg[0] = '\0';
+}
+
+static void log_event(const struct decision *d, const char *what, const struct proc_info *p,
+		      const char *file, const char *pkg)
+{
+	char cmd[PROC_CMDLINE_MAX], late[256];
+
+	if (!pkg) {
+		package_of(p->pid, late, sizeof(late));
+		pkg = late;
+	}
+	cmdline_text(p, cmd, sizeof(cmd));
+	daemon_log_decision(&(struct decision_record){
+		.decision = what, .reason = reason_name(d->reason), .pid = p->pid, .exe = file,
+		.pm = d->pm, .package = pkg, .command = cmd });
+}
+
+static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadata *m)
+{
+	static struct proc_info chain[CLASSIFY_MAX_DEPTH];
+	char fdpath[64], file[PATH_MAX] = "", pkg[256] = "";
+	struct exec_file ef = { 0 };
+	struct decision d = { .verdict = VERDICT_ALLOW, .reason = REASON_UNRELATED };
+	uint64_t t0 = now_ns();
+	struct stat st;
+	ssize_t len;
+	size_t n = 0;
+	bool would_deny = false;
+
+	g->stats.events++;
+	if (m->pid == g->self) {
+		respond(g, m->fd, FAN_ALLOW);
+		g->stats.allows++;
+		return;
+	}
+	if (read_chain(m->pid, chain, &n) == 0) {
+		if (classify_cached(g->cls, chain[0].pid, chain[0].start)) {
+			g->stats.cache_hits++;
+			d.reason = REASON_CACHED;
+		} else {
+			unsigned pm;
+
+			if (classify_find_root(g->cls, chain, n, &pm) < n) {
+				/* The rare path: a package manager's family. */
+				fill_exe(chain, n);
+				snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", m->fd);
+				len = readlink(fdpath, file, sizeof(file) - 1);
+				file[len > 0 ? len : 0] = '\0';
+				if (fstat(m->fd, &st) == 0)
+					ef = (struct exec_file){ .dev = st.st_dev, .ino = st.st_ino, .path = file };
+				else
+					ef.path = file;
+			}
+			classify(g->cls, chain, n, &ef, &d);
+		}
+	} else {
+		g->stats.errors++; /* gone already: nothing to protect */
+	}
+	if (d.verdict == VERDICT_DENY && g->policy.cfg.mode == MODE_AUDIT) {
+		d.verdict = VERDICT_ALLOW;
+		would_deny = true;
+	}
+	if (d.verdict == VERDICT_DENY || would_deny)
+		package_of(chain[0].pid, pkg, sizeof(pkg)); /* procfs only, deny path only */
+	respond(g, m->fd, d.verdict == VERDICT_DENY ? FAN_DENY : FAN_ALLOW);
+	stats_latency(&g->stats, now_ns() - t0);
+	/* Logged only after the answer is written. */
+	if (d.verdict == VERDICT_DENY) {
+		g->stats.denies++;
+		log_event(&d, "deny", &chain[0], file, pkg);
+	} else {
+		g->stats.allows++;
+		if (would_deny) {
+			g->stats.audit_would_deny++;
+			log_event(&d, "would-deny", &chain[0], file, pkg);
+		} else if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG && n > 0) {
+			log_event(&d, "allow", &chain[0], file, NULL);
+		}
+	}
+}
+
+static int read_events(struct fan_guard *g)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
+
+	for (;;) {
+		ssize_t len = read(g->fan_fd, buf, sizeof(buf));
+		const struct fanotify_event_metadata *m = (const void *)buf;
+
+		if (len < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : log_fail(errno, "read fanotify");
+		for (; FAN_EVENT_OK(m, len); m = FAN_EVENT_NEXT(m, len)) {
+			if (m->vers != FANOTIFY_METADATA_VERSION)
+				return log_fail_plain(EPROTO, "fanotify metadata version %u", m->vers);
+			if (m->mask & FAN_Q_OVERFLOW) {
+				g->stats.overflows++;
+				log_warn("fanotify queue overflow: events were let through");
+			}
+			if (m->fd == FAN_NOFD)
+				continue;
+			if (m->mask & FAN_OPEN_EXEC_PERM)
+				handle_perm(g, m);
+			else
+				respond(g, m->fd, FAN_ALLOW);
+			close(m->fd);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Setup, signals, reload                                              */
+
+static int trust_sandbox(struct fan_guard *g)
+{
+	struct stat st;
+
+	if (!g->sandbox_path || stat(g->sandbox_path, &st) != 0) {
+		log_warn("no trusted pkgguard-sandbox (%s): nothing runs sandboxed under a package manager",
+			 g->sandbox_path ? g->sandbox_path : "not found next to pkgguardd");
+		g->cls->sandbox_known = false;
+		return 0;
+	}
+	g->cls->sandbox_known = true;
+	g->cls->sandbox_dev = st.st_dev;
+	g->cls->sandbox_ino = st.st_ino;
+	return 0;
+}
+
+static void reload(struct fan_guard *g)
+{
+	struct daemon_policy p;
+
+	if (daemon_policy_load(g->config_file, g->config_must_exist, g->mode_override, &p) != 0) {
+		log_info("reload failed: the last good configuration stays in force");
+		return;
+	}
+	daemon_policy_free(&g->policy);
+	g->policy = p;
+	classifier_init(g->cls, g->policy.pms, g->policy.npms);
+	trust_sandbox(g);
+	(void)mark_filesystems(g);
+	log_info("reloaded: mode %s, %zu package managers", daemon_mode_name(g->policy.cfg.mode),
+		 g->policy.npms);
+}
+
+int fan_guard_open(struct fan_guard *g)
+{
+	sigset_t set;
+	int r;
+
+	g->fan_fd = g->sig_fd = g->mnt_fd = -1;
+	g->ctl.fd = -1;
+	g->self = getpid();
+	g->start_s = (unsigned long long)(now_ns() / 1000000000u);
+	g->cls = calloc(1, sizeof(*g->cls));
+	if (!g->cls)
+		return log_fail(ENOMEM, "classifier");
+	r = daemon_policy_load(g->config_file, g->config_must_exist, g->mode_override, &g->policy);
+	if (r)
+		return r;
+	classifier_init(g->cls, g->policy.pms, g->policy.npms);
+	trust_sandbox(g);
+	daemon_log_init();
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return log_fail(errno, "sigprocmask");
+	g->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (g->sig_fd < 0)
+		return log_fail(errno, "signalfd");
+	g->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
+				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+	if (g->fan_fd < 0)
+		return log_fail(errno, "fanotify_init (needs CAP_SYS_ADMIN and CONFIG_FANOTIFY_ACCESS_PERMISSIONS)");
+	/* POLLPRI on mountinfo: a mount appeared or went. */
+	g->mnt_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (g->control_path && control_open(&g->ctl, g->control_path) != 0)
+		log_warn("no control socket: `pkgguard status` will not answer");
+	return mark_filesystems(g);
+}
+
+/* 1 to stop, 0 to go on. */
+static int handle_signals(struct fan_guard *g)
+{
+	struct signalfd_siginfo si;
+	int stop = 0;
+
+	while (read(g->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reload(g);
+		else
+			stop = 1;
+	}
+	return stop;
+}
+
+static void drain_mountinfo(struct fan_guard *g)
+{
+	char buf[4096];
+
+	lseek(g->mnt_fd, 0, SEEK_SET);
+	while (read(g->mnt_fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+int fan_guard_run(struct fan_guard *g)
+{
+	struct pollfd fds[3 + 1 + CONTROL_MAX_CONNS];
+	uint64_t wd_usec = 0;
+	int r = 0;
+
+	if (sd_watchdog_enabled(0, &wd_usec) <= 0)
+		wd_usec = 0;
+	if (g->mnt_fd >= 0)
+		drain_mountinfo(g);
+	sd_notifyf(0, "READY=1\nSTATUS=guarding, mode %s", daemon_mode_name(g->policy.cfg.mode));
+	log_info("guarding exec on local filesystems, mode %s, pid %d", daemon_mode_name(g->policy.cfg.mode),
+		 (int)g->self);
+	for (;;) {
+		int timeout = wd_usec ? (int)(wd_usec / 2000) : 1000;
+		size_t n = 0;
+
+		fds[n++] = (struct pollfd){ .fd = g->fan_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = g->sig_fd, .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = g->mnt_fd, .events = POLLPRI };
+		n += control_pollfds(&g->ctl, fds + n);
+		if (poll(fds, n, timeout) < 0 && errno != EINTR)
+			return log_fail(errno, "poll");
+		if (wd_usec)
+			sd_notify(0, "WATCHDOG=1");
+		if (fds[0].revents & POLLIN) {
+			r = read_events(g);
+			if (r)
+				return r;
+		}
+		if ((fds[1].revents & POLLIN) && handle_signals(g))
+			break;
+		if (fds[2].revents & (POLLPRI | POLLERR)) {
+			drain_mountinfo(g);
+			(void)mark_filesystems(g);
+		}
+		control_handle(&g->ctl, fds + 3, n - 3,
+			       &(struct control_view){ .mode = daemon_mode_name(g->policy.cfg.mode),
+						       .uptime_s = now_ns() / 1000000000u - g->start_s,
+						       .stats = &g->stats });
+		control_expire(&g->ctl);
+	}
+	sd_notify(0, "STOPPING=1");
+	return 0;
+}
+
+void fan_guard_close(struct fan_guard *g)
+{
+	control_close(&g->ctl);
+	if (g->fan_fd >= 0)
+		close(g->fan_fd); /* the kernel allows whatever was pending */
+	if (g->sig_fd >= 0)
+		close(g->sig_fd);
+	if (g->mnt_fd >= 0)
+		close(g->mnt_fd);
+	daemon_policy_free(&g->policy);
+	free(g->cls);
+	g->cls = NULL;
+}

@@ -1,0 +1,46 @@
+/* proc_info.h — what pkgguardd knows of a process, read from /proc only
+ * (procfs is never marked, so reading it cannot wait on our own events).
+ * A process is identified by pid plus start time: pids are reused. */
+#ifndef PKGGUARD_PROC_INFO_H
+#define PKGGUARD_PROC_INFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PROC_CMDLINE_MAX 512
+#define PROC_PATH_MAX 512
+
+struct proc_info {
+	pid_t pid;
+	pid_t ppid;
+	uint64_t start;              /* starttime, clock ticks since boot */
+	/* argv joined: NUL-separated, argc entries, truncated at PROC_CMDLINE_MAX. */
+	char cmdline[PROC_CMDLINE_MAX];
+	size_t cmdline_len;
+	bool exe_known;              /* exe_dev/exe_ino valid */
+	dev_t exe_dev;
+	ino_t exe_ino;
+	char exe[PROC_PATH_MAX];     /* readlink of /proc/PID/exe, "" if unknown */
+	uint64_t pidns;              /* inode of /proc/PID/ns/pid, 0 if unknown */
+	uint64_t mntns;              /* inode of /proc/PID/ns/mnt, 0 if unknown */
+};
+
+/* What proc_read fills: the cheap part always (pid, ppid, start, cmdline);
+ * the rest on request. */
+enum {
+	PROC_EXE = 1,   /* exe path and dev/ino */
+	PROC_NS = 2,    /* pid and mount namespace inodes */
+};
+
+/* Reads pid's entry. Returns 0, or -ESRCH when the process is gone, or
+ * another -errno. Quiet: a process exiting mid-read is normal. */
+int proc_read(pid_t pid, unsigned what, struct proc_info *out);
+
+/* Parses the content of /proc/PID/stat (pure, for tests). */
+int proc_parse_stat(const char *buf, pid_t *ppid, uint64_t *start);
+
+/* readlink of /proc/PID/cwd into buf (NUL-terminated). 0 or -errno. */
+int proc_cwd(pid_t pid, char *buf, size_t len);
+
+#endif

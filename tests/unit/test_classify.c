@@ -1,0 +1,303 @@
+/* test_classify.c — pkgguardd's decision (classify.c) over hand-built
+ * process chains: unrelated processes, the package manager itself, its
+ * fork exec'ing a script (denied) or git (allowed, with git's subtree and
+ * the ld.so open of the same exec), the trusted sandbox and what runs in
+ * it, pid reuse (same pid, other start time: nothing inherited), command
+ * line matching, stat parsing and the package name from a cwd. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "daemon_log.h"
+#include "proc_info.h"
+
+static char *npm_cmds[] = { "npm", "npx", "npm-cli.js", "npx-cli.js", NULL };
+static char *npm_helpers[] = { "git", NULL };
+static const struct strlist cmds = { npm_cmds, 4 };
+static const struct strlist helpers = { npm_helpers, 1 };
+static const struct pm_matcher pms[] = { { "npm", &cmds, &helpers } };
+
+#define SB_DEV 8
+#define SB_INO 4242
+
+static struct classifier *new_classifier(void)
+{
+	struct classifier *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	classifier_init(c, pms, 1);
+	c->sandbox_known = true;
+	c->sandbox_dev = SB_DEV;
+	c->sandbox_ino = SB_INO;
+	return c;
+}
+
+/* A process: argv given with '|' between arguments. */
+static struct proc_info proc(pid_t pid, pid_t ppid, uint64_t start, const char *argv, const char *exe)
+{
+	struct proc_info p;
+
+	memset(&p, 0, sizeof(p));
+	p.pid = pid;
+	p.ppid = ppid;
+	p.start = start;
+	p.cmdline_len = strlen(argv) + 1;
+	memcpy(p.cmdline, argv, p.cmdline_len);
+	for (size_t i = 0; i < p.cmdline_len; i++)
+		if (p.cmdline[i] == '|')
+			p.cmdline[i] = '\0';
+	snprintf(p.exe, sizeof(p.exe), "%s", exe);
+	p.exe_known = true;
+	p.exe_dev = 1;
+	p.exe_ino = (ino_t)(pid + 1000);
+	return p;
+}
+
+static const struct exec_file sh_file = { 1, 77, "/usr/bin/dash" };
+static const struct exec_file git_file = { 1, 78, "/usr/bin/git" };
+static const struct exec_file ld_file = { 1, 79, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" };
+static const struct exec_file sb_file = { SB_DEV, SB_INO, "/work/build/pkgguard-sandbox" };
+
+/* init(1) <- bash(10) <- npm(20) */
+#define BASE(c) \
+	struct proc_info init = proc(1, 0, 1, "/sbin/init", "/sbin/init"); \
+	struct proc_info bash = proc(10, 1, 100, "-bash", "/usr/bin/bash"); \
+	struct proc_info npm = proc(20, 10, 200, "npm install", "/usr/bin/node"); \
+	struct decision d; \
+	struct classifier *c = new_classifier()
+
+static void test_unrelated_allowed_and_cached(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info sh = proc(30, 10, 300, "-bash", "/usr/bin/bash");
+	struct proc_info chain[] = { sh, bash, init };
+
+	(void)npm;
+	classify(c, chain, 3, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_UNRELATED);
+	assert_true(classify_cached(c, 30, 300));
+	classify(c, chain, 3, &sh_file, &d);
+	assert_int_equal(d.reason, REASON_CACHED);
+	free(c);
+}
+
+static void test_package_manager_itself_allowed(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info chain[] = { npm, bash, init };
+
+	classify(c, chain, 3, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_ROOT);
+	assert_string_equal(d.pm, "npm");
+	free(c);
+}
+
+static void test_script_of_package_manager_denied(void **state)
+{
+	(void)state;
+	BASE(c);
+	/* npm's fork, not yet exec'd: it carries npm's command line. */
+	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
+	struct proc_info chain[] = { fork, npm, bash, init };
+
+	classify(c, chain, 4, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	assert_int_equal(d.reason, REASON_UNSANDBOXED);
+	assert_int_equal(d.root, 1);
+	/* and the ELF interpreter of that exec is no way around it */
+	classify(c, chain, 4, &ld_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	free(c);
+}
+
+static void test_grandchild_denied(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info sh = proc(22, 20, 220, "sh|-c|node install.js", "/usr/bin/dash");
+	struct proc_info chain[] = { sh, npm, bash, init };
+
+	classify(c, chain, 4, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	free(c);
+}
+
+static void test_sandbox_exec_and_inside_allowed(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
+	struct proc_info chain[] = { fork, npm, bash, init };
+	struct proc_info sb = proc(23, 20, 230, "pkgguard-sandbox|-c|node install.js", "/work/build/pkgguard-sandbox");
+	struct proc_info in_sh = proc(24, 23, 240, "sh|-c|node install.js", "/usr/bin/dash");
+	struct proc_info inner[] = { in_sh, sb, npm, bash, init };
+
+	classify(c, chain, 4, &sb_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_SANDBOX_EXEC);
+	/* the same execve then opens ld.so */
+	classify(c, chain, 4, &ld_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_EXEC_OK);
+
+	sb.exe_dev = SB_DEV;
+	sb.exe_ino = SB_INO;
+	inner[1] = sb;
+	classify(c, inner, 5, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_IN_SANDBOX);
+	free(c);
+}
+
+static void test_sandbox_by_inode_not_name(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
+	struct proc_info chain[] = { fork, npm, bash, init };
+	const struct exec_file fake = { 1, 999, "/tmp/pkgguard-sandbox" };
+
+	classify(c, chain, 4, &fake, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	free(c);
+}
+
+static void test_git_helper_and_its_subtree(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
+	struct proc_info chain[] = { fork, npm, bash, init };
+	struct proc_info git = proc(25, 20, 250, "git|clone|file:///r.git", "/usr/bin/git");
+	struct proc_info gsh = proc(26, 25, 260, "git|clone|file:///r.git", "/usr/bin/git");
+	struct proc_info sub[] = { gsh, git, npm, bash, init };
+
+	classify(c, chain, 4, &git_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_HELPER);
+	classify(c, sub, 5, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_HELPER);
+	free(c);
+}
+
+static void test_helper_run_by_a_script_denied(void **state)
+{
+	(void)state;
+	BASE(c);
+	/* sh (a script, already running somehow) runs git: not npm's own */
+	struct proc_info sh = proc(22, 20, 220, "sh|-c|git clone x", "/usr/bin/dash");
+	struct proc_info shfork = proc(27, 22, 270, "sh|-c|git clone x", "/usr/bin/dash");
+	struct proc_info chain[] = { shfork, sh, npm, bash, init };
+
+	classify(c, chain, 5, &git_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	free(c);
+}
+
+/* (f) pid reuse: the same pid with another start time inherits nothing. */
+static void test_pid_reuse(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info chain[] = { npm, bash, init };
+	/* npm (pid 20) exits; pid 20 is reused by an unrelated shell. */
+	struct proc_info reused = proc(20, 10, 999, "-bash", "/usr/bin/bash");
+	struct proc_info child = proc(31, 20, 1000, "-bash", "/usr/bin/bash");
+	struct proc_info chain2[] = { child, reused, bash, init };
+	struct proc_info sh = proc(30, 10, 300, "-bash", "/usr/bin/bash");
+	struct proc_info unrel[] = { sh, bash, init };
+	struct proc_info sh2 = proc(30, 20, 301, "npm install", "/usr/bin/node");
+	struct proc_info chain3[] = { sh2, npm, bash, init };
+	unsigned pm;
+
+	classify(c, chain, 3, &sh_file, &d); /* npm remembered as a root */
+	assert_int_equal(d.reason, REASON_ROOT);
+	assert_int_equal(classify_find_root(c, chain2, 4, &pm), 4);
+	classify(c, chain2, 4, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_UNRELATED);
+
+	/* an unrelated decision for pid 30 does not cover a new pid 30 that
+	 * is npm's fork */
+	classify(c, unrel, 3, &sh_file, &d);
+	assert_true(classify_cached(c, 30, 300));
+	assert_false(classify_cached(c, 30, 301));
+	classify(c, chain3, 4, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	free(c);
+}
+
+static void test_cmdline_matching(void **state)
+{
+	static const char a[] = "node\0/usr/lib/node_modules/npm/bin/npm-cli.js\0install\0";
+	static const char b[] = "/usr/bin/node\0--max-old-space-size=4096\0/usr/bin/npx\0x\0";
+	static const char t[] = "npm install\0";
+	static const char v[] = "vim\0npm\0";
+	static const char s[] = "sh\0-c\0npm install\0";
+	static const char e[] = "";
+
+	(void)state;
+	assert_true(classify_cmdline_matches(a, sizeof(a) - 1, &cmds));
+	assert_true(classify_cmdline_matches(b, sizeof(b) - 1, &cmds));
+	assert_true(classify_cmdline_matches(t, sizeof(t) - 1, &cmds));
+	assert_false(classify_cmdline_matches(v, sizeof(v) - 1, &cmds));
+	assert_false(classify_cmdline_matches(s, sizeof(s) - 1, &cmds));
+	assert_false(classify_cmdline_matches(e, 0, &cmds));
+}
+
+static void test_parse_stat(void **state)
+{
+	static const char line[] = "1234 (a) b) c) S 77 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10\n";
+	pid_t ppid = 0;
+	uint64_t start = 0;
+
+	(void)state;
+	assert_int_equal(proc_parse_stat(line, &ppid, &start), 0);
+	assert_int_equal(ppid, 77);
+	assert_int_equal(start, 987654);
+	assert_int_not_equal(proc_parse_stat("garbage", &ppid, &start), 0);
+}
+
+static void test_package_of_cwd(void **state)
+{
+	char b[64];
+
+	(void)state;
+	assert_int_equal(daemon_log_package_of("/p/node_modules/left-pad", b, sizeof(b)), 0);
+	assert_string_equal(b, "left-pad");
+	assert_int_equal(daemon_log_package_of("/p/node_modules/@s/x/lib", b, sizeof(b)), 0);
+	assert_string_equal(b, "@s/x");
+	assert_int_equal(daemon_log_package_of("/p/node_modules/.pnpm/a@1/node_modules/a", b, sizeof(b)), 0);
+	assert_string_equal(b, "a");
+	assert_int_not_equal(daemon_log_package_of("/p/src", b, sizeof(b)), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unrelated_allowed_and_cached),
+		cmocka_unit_test(test_package_manager_itself_allowed),
+		cmocka_unit_test(test_script_of_package_manager_denied),
+		cmocka_unit_test(test_grandchild_denied),
+		cmocka_unit_test(test_sandbox_exec_and_inside_allowed),
+		cmocka_unit_test(test_sandbox_by_inode_not_name),
+		cmocka_unit_test(test_git_helper_and_its_subtree),
+		cmocka_unit_test(test_helper_run_by_a_script_denied),
+		cmocka_unit_test(test_pid_reuse),
+		cmocka_unit_test(test_cmdline_matching),
+		cmocka_unit_test(test_parse_stat),
+		cmocka_unit_test(test_package_of_cwd),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
