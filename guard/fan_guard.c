@@ -113,21 +113,24 @@ static void cmdline_text(const struct proc_info *p, char *buf, size_t len)
 			buf[i] = ' ';
 }
 
-/* The chain of the exec'ing process and its ancestors. 0 or -errno. */
-static int read_chain(pid_t pid, struct proc_info *chain, size_t *n)
+/* The exec'ing process itself, always read fresh: its identity (stat)
+ * first, which is all the cached-unrelated fast path needs. 0 or -errno. */
+static int read_self(pid_t pid, struct proc_info *self)
 {
-	int r = proc_read(pid, 0, &chain[0]);
+	return proc_read_stat(pid, self);
+}
 
-	*n = 0;
-	if (r)
-		return r;
+/* Its command line and its ancestors, these through the kept fds of
+ * proc_cache (read fresh too, without open/close). */
+static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t *n)
+{
+	proc_read_cmdline(chain[0].pid, &chain[0]);
 	*n = 1;
 	while (*n < CLASSIFY_MAX_DEPTH && chain[*n - 1].ppid > 0) {
-		if (proc_read(chain[*n - 1].ppid, 0, &chain[*n]) != 0)
+		if (proc_cache_read(g->pcache, chain[*n - 1].ppid, &chain[*n]) != 0)
 			break; /* the parent just exited: the chain ends here */
 		(*n)++;
 	}
-	return 0;
 }
 
 static void fill_exe(struct proc_info *chain, size_t n)
@@ -146,10 +149,17 @@ static void fill_exe(struct proc_info *chain, size_t n)
 	}
 }
 
-static void respond(struct fan_guard *g, int fd, unsigned resp)
+/* t0: when the event was read, or 0 for an event that is not timed. The
+ * latency ends when the answer is handed to the kernel: taken just before
+ * the write, because the write itself wakes the exec'ing process, which may
+ * preempt us on this CPU before write() returns; that wait is the
+ * scheduler's, not the decision's. */
+static void respond(struct fan_guard *g, int fd, unsigned resp, uint64_t t0)
 {
 	struct fanotify_response r = { .fd = fd, .response = resp };
 
+	if (t0)
+		stats_latency(&g->stats, now_ns() - t0);
 	if (write(g->fan_fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
 		g->stats.errors++;
 		log_warn("fanotify response: %s", strerror(errno));
@@ -181,13 +191,14 @@ static void log_event(const struct decision *d, const char *what, const struct p
 		.pm = d->pm, .package = pkg, .command = cmd });
 }
 
-static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadata *m)
+/* t0: when the batch holding this event was read (the latency counts the
+ * wait behind the events before it). */
+static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadata *m, uint64_t t0)
 {
 	static struct proc_info chain[CLASSIFY_MAX_DEPTH];
 	char fdpath[64], file[PATH_MAX] = "", pkg[256] = "";
 	struct exec_file ef = { 0 };
 	struct decision d = { .verdict = VERDICT_ALLOW, .reason = REASON_UNRELATED };
-	uint64_t t0 = now_ns();
 	struct stat st;
 	ssize_t len;
 	size_t n = 0;
@@ -195,17 +206,19 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 
 	g->stats.events++;
 	if (m->pid == g->self) {
-		respond(g, m->fd, FAN_ALLOW);
+		respond(g, m->fd, FAN_ALLOW, t0);
 		g->stats.allows++;
 		return;
 	}
-	if (read_chain(m->pid, chain, &n) == 0) {
+	if (read_self(m->pid, &chain[0]) == 0) {
+		n = 1;
 		if (classify_cached(g->cls, chain[0].pid, chain[0].start)) {
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;
 		} else {
 			unsigned pm;
 
+			read_ancestors(g, chain, &n);
 			if (classify_find_root(g->cls, chain, n, &pm) < n) {
 				/* The rare path: a package manager's family. */
 				fill_exe(chain, n);
@@ -228,8 +241,7 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 	}
 	if (d.verdict == VERDICT_DENY || would_deny)
 		package_of(chain[0].pid, pkg, sizeof(pkg)); /* procfs only, deny path only */
-	respond(g, m->fd, d.verdict == VERDICT_DENY ? FAN_DENY : FAN_ALLOW);
-	stats_latency(&g->stats, now_ns() - t0);
+	respond(g, m->fd, d.verdict == VERDICT_DENY ? FAN_DENY : FAN_ALLOW, t0);
 	/* Logged only after the answer is written. */
 	if (d.verdict == VERDICT_DENY) {
 		g->stats.denies++;
@@ -252,6 +264,7 @@ static int read_events(struct fan_guard *g)
 	for (;;) {
 		ssize_t len = read(g->fan_fd, buf, sizeof(buf));
 		const struct fanotify_event_metadata *m = (const void *)buf;
+		uint64_t t0 = now_ns();
 
 		if (len < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : log_fail(errno, "read fanotify");
@@ -265,9 +278,9 @@ static int read_events(struct fan_guard *g)
 			if (m->fd == FAN_NOFD)
 				continue;
 			if (m->mask & FAN_OPEN_EXEC_PERM)
-				handle_perm(g, m);
+				handle_perm(g, m, t0);
 			else
-				respond(g, m->fd, FAN_ALLOW);
+				respond(g, m->fd, FAN_ALLOW, 0);
 			close(m->fd);
 		}
 	}
@@ -319,8 +332,12 @@ int fan_guard_open(struct fan_guard *g)
 	g->self = getpid();
 	g->start_s = (unsigned long long)(now_ns() / 1000000000u);
 	g->cls = calloc(1, sizeof(*g->cls));
-	if (!g->cls)
+	g->pcache = calloc(1, sizeof(*g->pcache));
+	if (!g->cls || !g->pcache)
 		return log_fail(ENOMEM, "classifier");
+	proc_cache_init(g->pcache);
+	if (proc_dirfd() < 0)
+		return log_fail(errno, "open /proc");
 	r = daemon_policy_load(g->config_file, g->config_must_exist, g->mode_override, &g->policy);
 	if (r)
 		return r;
@@ -375,7 +392,7 @@ static void drain_mountinfo(struct fan_guard *g)
 int fan_guard_run(struct fan_guard *g)
 {
 	struct pollfd fds[3 + 1 + CONTROL_MAX_CONNS];
-	uint64_t wd_usec = 0;
+	uint64_t wd_usec = 0, wd_last_ns = 0;
 	int r = 0;
 
 	if (sd_watchdog_enabled(0, &wd_usec) <= 0)
@@ -386,7 +403,7 @@ int fan_guard_run(struct fan_guard *g)
 	log_info("guarding exec on local filesystems, mode %s, pid %d", daemon_mode_name(g->policy.cfg.mode),
 		 (int)g->self);
 	for (;;) {
-		int timeout = wd_usec ? (int)(wd_usec / 2000) : 1000;
+		int timeout = wd_usec ? (int)(wd_usec / 4000) : 1000;
 		size_t n = 0;
 
 		fds[n++] = (struct pollfd){ .fd = g->fan_fd, .events = POLLIN };
@@ -395,8 +412,12 @@ int fan_guard_run(struct fan_guard *g)
 		n += control_pollfds(&g->ctl, fds + n);
 		if (poll(fds, n, timeout) < 0 && errno != EINTR)
 			return log_fail(errno, "poll");
-		if (wd_usec)
+		/* Pinged from the loop (a stalled answering path stops it), but at
+		 * most four times per period: not one datagram per event batch. */
+		if (wd_usec && now_ns() - wd_last_ns >= wd_usec * 1000 / 4) {
 			sd_notify(0, "WATCHDOG=1");
+			wd_last_ns = now_ns();
+		}
 		if (fds[0].revents & POLLIN) {
 			r = read_events(g);
 			if (r)
@@ -413,6 +434,9 @@ int fan_guard_run(struct fan_guard *g)
 						       .uptime_s = now_ns() / 1000000000u - g->start_s,
 						       .stats = &g->stats });
 		control_expire(&g->ctl);
+		/* Outside the answering path, a few slots at a time: forget the
+		 * kept fds of processes that died. */
+		proc_cache_prune(g->pcache, 16);
 	}
 	sd_notify(0, "STOPPING=1");
 	return 0;
@@ -430,4 +454,8 @@ void fan_guard_close(struct fan_guard *g)
 	daemon_policy_free(&g->policy);
 	free(g->cls);
 	g->cls = NULL;
+	if (g->pcache)
+		proc_cache_close(g->pcache);
+	free(g->pcache);
+	g->pcache = NULL;
 }

@@ -11,6 +11,7 @@
 #include "control_server.h"
 #include "daemon_policy.h"
 #include "daemon_stats.h"
+#include "proc_cache.h"
 
 struct fan_guard {
 	/* Set by the caller before fan_guard_open. */
@@ -22,6 +23,7 @@ struct fan_guard {
 
 	struct daemon_policy policy;
 	struct classifier *cls;
+	struct proc_cache *pcache;     /* kept /proc fds of ancestors */
 	struct daemon_stats stats;
 	struct control_server ctl;
 	int fan_fd, sig_fd, mnt_fd;

@@ -7,46 +7,114 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int read_small(const char *path, char *buf, size_t len, size_t *got)
+/* /proc, opened once: openat() on it skips the lookup of "/proc" itself. */
+int proc_dirfd(void)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	static int fd = -1;
 
 	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int err = errno;
+		fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd;
+}
 
-		close(fd);
-		return -err;
-	}
-	close(fd);
+int proc_pread(int fd, char *buf, size_t len, size_t *got)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	if (n < 0)
+		return -errno;
 	buf[n] = '\0';
 	*got = (size_t)n;
 	return 0;
 }
 
+int proc_open(pid_t pid, const char *file)
+{
+	char path[64];
+	int dfd = proc_dirfd(), fd;
+
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	fd = dfd >= 0 ? openat(dfd, path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0 && dfd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return fd < 0 ? (errno == ENOENT ? -ESRCH : -errno) : fd;
+}
+
+static int read_small(pid_t pid, const char *file, char *buf, size_t len, size_t *got)
+{
+	int fd = proc_open(pid, file), r;
+
+	if (fd < 0)
+		return fd;
+	r = proc_pread(fd, buf, len, got);
+	close(fd);
+	return r;
+}
+
 /* Fields after comm, which may itself hold spaces and ')': parse from the
- * last ')'. ppid is field 4, starttime field 22. */
+ * last ')'. ppid is field 4, starttime field 22. Hand-parsed: this runs for
+ * every ancestor of every exec, and sscanf costs more than the read. */
+static const char *skip_field(const char *p)
+{
+	while (*p == ' ')
+		p++;
+	while (*p && *p != ' ')
+		p++;
+	return p;
+}
+
+static int parse_num(const char **pp, unsigned long long *out)
+{
+	const char *p = *pp;
+	unsigned long long v = 0;
+	bool neg = false;
+
+	while (*p == ' ')
+		p++;
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (~0ULL - 9) / 10)
+			return -EINVAL;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	if (*p && *p != ' ' && *p != '\n')
+		return -EINVAL;
+	*out = neg ? 0 : v;
+	*pp = p;
+	return 0;
+}
+
 int proc_parse_stat(const char *buf, pid_t *ppid, uint64_t *start)
 {
 	const char *p = strrchr(buf, ')');
-	long long pp;
-	unsigned long long st;
+	unsigned long long pp, st;
 
 	if (!p)
 		return -EINVAL;
 	/* ") S ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
 	 *  utime stime cutime cstime priority nice threads itrealvalue starttime" */
-	if (sscanf(p + 1, " %*c %lld %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   &pp, &st) != 2)
+	p = skip_field(p + 1); /* state */
+	if (parse_num(&p, &pp) != 0 || pp > INT_MAX)
+		return -EINVAL;
+	for (int i = 5; i < 22; i++) /* pgrp .. itrealvalue */
+		p = skip_field(p);
+	if (parse_num(&p, &st) != 0)
 		return -EINVAL;
 	*ppid = (pid_t)pp;
 	*start = st;
@@ -78,25 +146,39 @@ static void read_exe(pid_t pid, struct proc_info *out)
 	}
 }
 
-int proc_read(pid_t pid, unsigned what, struct proc_info *out)
+int proc_read_stat(pid_t pid, struct proc_info *out)
 {
-	char path[64], buf[1024];
+	char buf[1024];
 	size_t n;
 	int r;
 
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct proc_info, cmdline));
+	out->cmdline_len = 0;
+	out->exe_known = false;
+	out->exe[0] = '\0';
+	out->pidns = out->mntns = 0;
 	out->pid = pid;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	r = read_small(path, buf, sizeof(buf), &n);
-	if (r)
-		return r == -ENOENT ? -ESRCH : r;
-	r = proc_parse_stat(buf, &out->ppid, &out->start);
+	r = read_small(pid, "stat", buf, sizeof(buf), &n);
 	if (r)
 		return r;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	return proc_parse_stat(buf, &out->ppid, &out->start);
+}
+
+void proc_read_cmdline(pid_t pid, struct proc_info *out)
+{
+	size_t n = 0;
+
 	/* A kernel thread or a zombie has an empty cmdline: not an error. */
-	if (read_small(path, out->cmdline, sizeof(out->cmdline), &n) == 0)
-		out->cmdline_len = n;
+	out->cmdline_len = read_small(pid, "cmdline", out->cmdline, sizeof(out->cmdline), &n) == 0 ? n : 0;
+}
+
+int proc_read(pid_t pid, unsigned what, struct proc_info *out)
+{
+	int r = proc_read_stat(pid, out);
+
+	if (r)
+		return r;
+	proc_read_cmdline(pid, out);
 	if (what & PROC_EXE)
 		read_exe(pid, out);
 	if (what & PROC_NS) {

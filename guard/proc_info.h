@@ -37,6 +37,20 @@ enum {
  * another -errno. Quiet: a process exiting mid-read is normal. */
 int proc_read(pid_t pid, unsigned what, struct proc_info *out);
 
+/* The cheap halves of proc_read, for the answering path: stat alone (pid,
+ * ppid, start; everything else cleared but cmdline), then the command line.
+ * A process with no command line (kernel thread, zombie) gets length 0. */
+int proc_read_stat(pid_t pid, struct proc_info *out);
+void proc_read_cmdline(pid_t pid, struct proc_info *out);
+
+/* Kept-fd helpers (proc_cache.c): a /proc dirfd opened once; /proc/PID/FILE
+ * opened relative to it (-ESRCH when the process is gone); one pread at
+ * offset 0 of a kept fd, NUL-terminated (-ESRCH once its process died, even
+ * if the pid was reused since: the fd stays bound to the old process). */
+int proc_dirfd(void);
+int proc_open(pid_t pid, const char *file);
+int proc_pread(int fd, char *buf, size_t len, size_t *got);
+
 /* Parses the content of /proc/PID/stat (pure, for tests). */
 int proc_parse_stat(const char *buf, pid_t *ppid, uint64_t *start);
 

@@ -10,6 +10,16 @@
 #   audit:   the bypassed install runs, a would-deny line is logged;
 #   enforce: unrelated processes are never denied (2000 execs, make -j2);
 #   enforce: a git dependency installs (git is npm's allowed helper);
+#   SIGHUP, broken profile: error names file:line, the daemon runs on and
+#            still denies (old policy); a good reload is logged and takes
+#            effect (control: npm's match section emptied, the install runs);
+#   SIGHUP, broken --config file: error names file:line, the mode stays
+#            (the bad file also switches the mode); the fixed file switches it;
+#   sd_notify: READY=1, STATUS=, WATCHDOG=1 (twice within 3 s, from the
+#            daemon's pid) and STOPPING=1 on a NOTIFY_SOCKET the test binds
+#            (control: no WATCHDOG_USEC, no WATCHDOG=1);
+#   pkgguard status [--json] on the control socket: mode, counters that grow
+#            with execs, latency percentiles; fails once the daemon is gone;
 #   kill -9 of the daemon during an exec storm: the storm finishes.
 . tests/lib.sh
 top=$(pwd)
@@ -27,6 +37,21 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 [ -x "$D" ] || { fail "pkgguardd suite" "$D is not built"; exit 0; }
 
+# Another pkgguardd (a second checkout's tests, a benchmark, the installed
+# service) judges the same execs: a deny it makes would look like one of
+# ours. Failures say so, to tell that apart from a bug.
+foreign_daemons() {
+	for _e in /proc/[0-9]*/exe; do
+		_p=${_e#/proc/}
+		_p=${_p%/exe}
+		[ "$_p" != "${dpid:-}" ] || continue
+		case "$(readlink "$_e" 2>/dev/null)" in
+		*/pkgguardd | */"pkgguardd (deleted)") printf ' [another pkgguardd is running: pid %s, %s]' "$_p" "$(readlink "$_e")" ;;
+		esac
+	done
+}
+fail() { echo "not ok - [$T_SUITE/$T_AS] $1: $2$(foreign_daemons)"; }
+
 work=$(mktemp -d /var/tmp/pkgguard-daemon.XXXXXX)
 # tpid: the `timeout` wrapping the daemon; dpid: the daemon itself (from its
 # "guarding" line). Signals go to dpid: killing only timeout would leave the
@@ -37,6 +62,7 @@ stop_daemon() {
 	[ -n "$tpid" ] || return 0
 	if [ -n "$dpid" ]; then kill "$dpid" 2>/dev/null; else kill "$tpid" 2>/dev/null; fi
 	wait "$tpid" 2>/dev/null
+	cat "$work/d.err" >>"$work/d.all" # every daemon's log, for KEEP=1
 	tpid=""
 	dpid=""
 }
@@ -46,11 +72,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# start_daemon MODE — 0 when it is guarding, 1 when it could not start.
-start_daemon() {
+# start_daemon_with ARGS... — the daemon with ARGS (and $DENV, "VAR=value"
+# words put in its environment); its control socket is $ctl. 0 when it is
+# guarding, 1 when it could not start.
+DENV=""
+ctl=""
+start_daemon_with() {
 	: >"$work/d.err"
-	timeout -s KILL 120 "$D" --foreground --config /dev/null --mode "$1" \
-		--control "$work/control.$$.$(date +%s%N)" 2>"$work/d.err" &
+	ctl=$work/control.$$.$(date +%s%N)
+	# shellcheck disable=SC2086 # DENV is a list of words
+	env $DENV timeout -s KILL 120 "$D" --foreground "$@" --control "$ctl" 2>"$work/d.err" &
 	tpid=$!
 	i=0
 	while [ $i -lt 100 ]; do
@@ -63,6 +94,20 @@ start_daemon() {
 	stop_daemon
 	return 1
 }
+# start_daemon MODE — the daemon with no config file, in MODE.
+start_daemon() { start_daemon_with --config /dev/null --mode "$1"; }
+# wait_log ERE [FROM] — 0 once a line of d.err (from line FROM on) matches
+# ERE, 1 after 5 s.
+wait_log() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		tail -n +"${2:-1}" "$work/d.err" | grep -Eq "$1" && return 0
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	return 1
+}
+log_lines() { wc -l <"$work/d.err"; }
 
 if ! start_daemon enforce; then
 	skip "pkgguardd suite" "the daemon cannot start here: $(tail -n 1 "$work/d.err")"
@@ -188,6 +233,273 @@ if command -v git >/dev/null 2>&1; then
 else
 	stop_daemon
 	skip "enforce: a git dependency installs" "git is not installed"
+fi
+
+# SIGHUP with a broken profile: the error names the file and line, the
+# daemon runs on with the last good policy (the bypassed install is still
+# denied); the fixed file reloads. Control: a good reload does change the
+# policy (npm's match section no longer names npm: the install runs), so
+# "still denied" is the old policy, not a policy that ignores reloads.
+prof=$work/profiles
+mkdir -p "$prof"
+cp profiles/*.conf "$prof/"
+DENV="PKGGUARD_PROFILE_PATH=$prof"
+if start_daemon_with --config /dev/null --mode enforce; then
+	p=$(new_project hup-before)
+	if bypassed_install "$p" || [ -n "$(canary_of "$p")" ]; then
+		fail "SIGHUP: before the reload the bypassed install is denied" "canary '$(canary_of "$p")'"
+	else
+		pass "SIGHUP: before the reload the bypassed install is denied"
+	fi
+	echo '@@ not libconfig @@' >>"$prof/npm.conf"
+	line=$(wc -l <"$prof/npm.conf")
+	from=$(($(log_lines) + 1))
+	kill -HUP "$dpid"
+	if wait_log "^pkgguardd: .*$prof/npm\.conf:$line: " "$from" &&
+		wait_log '^pkgguardd: reload failed' "$from"; then
+		pass "SIGHUP, broken profile: the error names npm.conf:$line"
+	else
+		fail "SIGHUP, broken profile: the error names npm.conf:$line" "$(tail -n +"$from" "$work/d.err" | tr '\n' ' ')"
+	fi
+	if kill -0 "$dpid" 2>/dev/null; then
+		pass "SIGHUP, broken profile: the daemon keeps running"
+	else
+		fail "SIGHUP, broken profile: the daemon keeps running" "pid $dpid is gone: $(tail -n 1 "$work/d.err")"
+	fi
+	p=$(new_project hup-broken)
+	if bypassed_install "$p"; then rc=0; else rc=$?; fi
+	if [ "$rc" != 0 ] && [ -z "$(canary_of "$p")" ] &&
+		tail -n +"$from" "$work/d.err" | grep -q '^pkgguardd: deny .*package=daemon-canary'; then
+		pass "SIGHUP, broken profile: the old policy stays (the bypassed install is still denied)"
+	else
+		fail "SIGHUP, broken profile: the old policy stays (the bypassed install is still denied)" \
+			"npm exit $rc, canary '$(canary_of "$p")'"
+	fi
+	cp profiles/npm.conf "$prof/npm.conf"
+	from=$(($(log_lines) + 1))
+	kill -HUP "$dpid"
+	if wait_log '^pkgguardd: reloaded: mode enforce, 3 package managers' "$from" &&
+		! tail -n +"$from" "$work/d.err" | grep -q 'reload failed'; then
+		pass "SIGHUP, fixed profile: the reload is logged"
+	else
+		fail "SIGHUP, fixed profile: the reload is logged" "$(tail -n +"$from" "$work/d.err" | tr '\n' ' ')"
+	fi
+	# Control: a good reload takes effect.
+	sed 's/^\( *commands = \)\[ "npm".*\];/\1[ "no-such-package-manager" ];/' profiles/npm.conf >"$prof/npm.conf"
+	from=$(($(log_lines) + 1))
+	kill -HUP "$dpid"
+	p=$(new_project hup-control)
+	if ! grep -q no-such-package-manager "$prof/npm.conf"; then
+		fail "SIGHUP control: a good reload takes effect" "could not edit the copy of npm.conf"
+	elif wait_log '^pkgguardd: reloaded' "$from" && bypassed_install "$p" && [ -n "$(canary_of "$p")" ]; then
+		pass "SIGHUP control: a good reload takes effect (npm unmatched: the install runs)"
+	else
+		if tail -n +"$from" "$work/d.err" | grep -q '^pkgguardd: deny'; then
+			why="our daemon denied it"
+		else
+			why="our daemon logged no deny: another fanotify guard refused the exec?"
+		fi
+		fail "SIGHUP control: a good reload takes effect" \
+			"canary '$(canary_of "$p")', $why; $(tail -n +"$from" "$work/d.err" | head -n 2 | tr '\n' ' ')"
+	fi
+	stop_daemon
+else
+	fail "SIGHUP, broken profile" "the daemon did not start: $(tail -n 1 "$work/d.err")"
+fi
+DENV=""
+
+# SIGHUP with a broken --config file: the bad file both switches the mode
+# and has an unknown key; the mode must stay (nothing of a bad file is
+# applied). Control: the same switch without the unknown key takes effect.
+cfg=$work/pkgguardd.conf
+mode_of() { "$top/$BUILD/pkgguard" status --json --socket "$ctl" 2>/dev/null |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["mode"])' 2>/dev/null; }
+if ! command -v python3 >/dev/null 2>&1; then
+	skip "SIGHUP, broken config" "python3 is not installed"
+else
+	printf 'mode = "audit";\n' >"$cfg"
+	if start_daemon_with --config "$cfg"; then
+		m0=$(mode_of)
+		printf 'mode = "enforce";\nlog_level = "info";\nno_such_key = 1;\n' >"$cfg"
+		from=$(($(log_lines) + 1))
+		kill -HUP "$dpid"
+		if wait_log "^pkgguardd: $cfg:3: unknown key \"no_such_key\"" "$from" &&
+			wait_log '^pkgguardd: reload failed' "$from"; then
+			pass "SIGHUP, broken config: the error names pkgguardd.conf:3"
+		else
+			fail "SIGHUP, broken config: the error names pkgguardd.conf:3" \
+				"$(tail -n +"$from" "$work/d.err" | tr '\n' ' ')"
+		fi
+		m1=$(mode_of)
+		if [ "$m0" = audit ] && [ "$m1" = audit ] && kill -0 "$dpid" 2>/dev/null; then
+			pass "SIGHUP, broken config: the daemon runs on, still in audit"
+		else
+			fail "SIGHUP, broken config: the daemon runs on, still in audit" "mode before '$m0', after '$m1'"
+		fi
+		printf 'mode = "enforce";\nlog_level = "info";\n' >"$cfg"
+		from=$(($(log_lines) + 1))
+		kill -HUP "$dpid"
+		wait_log '^pkgguardd: reloaded' "$from"
+		m2=$(mode_of)
+		if [ "$m2" = enforce ]; then
+			pass "SIGHUP control: the fixed config switches to enforce"
+		else
+			fail "SIGHUP control: the fixed config switches to enforce" \
+				"mode '$m2', $(tail -n +"$from" "$work/d.err" | tr '\n' ' ')"
+		fi
+		stop_daemon
+	else
+		fail "SIGHUP, broken config" "the daemon did not start: $(tail -n 1 "$work/d.err")"
+	fi
+fi
+
+# sd_notify: a datagram socket stands in for systemd. Every message is
+# written with the sender's pid (SCM_CREDENTIALS); the listener ends at
+# STOPPING=1 or its deadline.
+# notify_run WATCHDOG_USEC SECONDS — starts the daemon with NOTIFY_SOCKET
+# (and WATCHDOG_USEC when not empty), waits SECONDS, sends SIGTERM; the
+# messages are in $work/notify.msgs, the daemon's pid in $npid.
+notify_run() {
+	sock=$work/notify.sock
+	rm -f "$sock" "$work/notify.msgs"
+	timeout -s KILL 30 python3 -c '
+import os, socket, struct, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+out = open(sys.argv[2], "w")
+end = time.monotonic() + 20
+while time.monotonic() < end:
+    s.settimeout(max(0.01, end - time.monotonic()))
+    try:
+        data, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(12))
+    except socket.timeout:
+        break
+    pid = 0
+    for lvl, typ, d in anc:
+        if lvl == socket.SOL_SOCKET and typ == socket.SCM_CREDENTIALS:
+            pid = struct.unpack("iII", d[:12])[0]
+    for m in data.decode(errors="replace").split("\n"):
+        if m:
+            out.write("%d %s\n" % (pid, m))
+    out.flush()
+    if b"STOPPING=1" in data:
+        break
+' "$sock" "$work/notify.msgs" &
+	lpid=$!
+	i=0
+	while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	DENV="NOTIFY_SOCKET=$sock${1:+ WATCHDOG_USEC=$1}"
+	npid=""
+	if start_daemon_with --config /dev/null --mode enforce; then
+		npid=$dpid
+		sleep "$2"
+		# SIGTERM by pid, then wait: the daemon says STOPPING=1 on its way out.
+		kill "$dpid"
+		wait "$tpid" 2>/dev/null
+		tpid=""
+		dpid=""
+	fi
+	DENV=""
+	wait "$lpid" 2>/dev/null
+}
+# count_msg LINE — messages equal to LINE sent by the daemon ($npid)
+count_msg() {
+	_c=$(grep -cx "$npid $1" "$work/notify.msgs" 2>/dev/null)
+	echo "${_c:-0}"
+}
+if ! command -v python3 >/dev/null 2>&1; then
+	skip "sd_notify" "python3 is not installed"
+else
+	notify_run 2000000 3
+	if [ -z "$npid" ]; then
+		fail "sd_notify" "the daemon did not start: $(tail -n 1 "$work/d.err")"
+	else
+		msgs=$(tr '\n' '|' <"$work/notify.msgs" 2>/dev/null | cut -c 1-300)
+		if [ "$(count_msg READY=1)" -ge 1 ]; then
+			pass "sd_notify: READY=1 from the daemon"
+		else
+			fail "sd_notify: READY=1 from the daemon" "pid $npid, got: $msgs"
+		fi
+		if grep -q "^$npid STATUS=guarding, mode enforce" "$work/notify.msgs"; then
+			pass "sd_notify: STATUS= names the mode"
+		else
+			fail "sd_notify: STATUS= names the mode" "got: $msgs"
+		fi
+		nwd=$(count_msg WATCHDOG=1)
+		if [ "$nwd" -ge 2 ]; then
+			pass "sd_notify: WATCHDOG=1 at least twice in 3 s (WATCHDOG_USEC=2 s; got $nwd)"
+		else
+			fail "sd_notify: WATCHDOG=1 at least twice in 3 s" "got $nwd: $msgs"
+		fi
+		if [ "$(count_msg STOPPING=1)" -ge 1 ]; then
+			pass "sd_notify: STOPPING=1 on SIGTERM"
+		else
+			fail "sd_notify: STOPPING=1 on SIGTERM" "got: $msgs"
+		fi
+	fi
+	# Control: without WATCHDOG_USEC the daemon must not ping (and the
+	# listener still hears it: READY=1).
+	notify_run "" 1.5
+	if [ -n "$npid" ] && [ "$(count_msg READY=1)" -ge 1 ] && [ "$(count_msg WATCHDOG=1)" = 0 ]; then
+		pass "sd_notify control: no WATCHDOG=1 without WATCHDOG_USEC"
+	else
+		fail "sd_notify control: no WATCHDOG=1 without WATCHDOG_USEC" \
+			"pid '$npid', got: $(tr '\n' '|' <"$work/notify.msgs" 2>/dev/null | cut -c 1-300)"
+	fi
+fi
+
+# pkgguard status on the daemon's control socket: text and JSON, counters
+# that grow with execs. Control: once the daemon is stopped, status fails.
+if ! command -v python3 >/dev/null 2>&1; then
+	skip "pkgguard status" "python3 is not installed"
+elif start_daemon enforce; then
+	j0=$("$top/$BUILD/pkgguard" status --json --socket "$ctl" 2>&1)
+	i=0
+	while [ $i -lt 200 ]; do /bin/true; i=$((i + 1)); done
+	j1=$("$top/$BUILD/pkgguard" status --json --socket "$ctl" 2>&1)
+	txt=$("$top/$BUILD/pkgguard" status --socket "$ctl" 2>&1)
+	trc=$?
+	why=$(printf '%s\n%s\n' "$j0" "$j1" | python3 -c '
+import json, sys
+pid = int(sys.argv[1])
+try:
+    a, b = (json.loads(l) for l in sys.stdin.read().splitlines())
+except Exception as e:
+    print("not JSON: %s" % e); sys.exit()
+ints = ("pid", "uptime_s", "events", "allows", "denies", "audit_would_deny", "cache_hits", "overflows", "rss_kb")
+lat = ("p50", "p90", "p99", "max")
+for k in ints:
+    if not isinstance(b.get(k), int): print("%s missing or not an integer" % k)
+if not isinstance(b.get("latency_us"), dict) or not all(isinstance(b["latency_us"].get(k), int) for k in lat):
+    print("latency_us.p50/p90/p99/max missing"); sys.exit()
+if b["pid"] != pid: print("pid %s, not %d" % (b["pid"], pid))
+if b["mode"] != "enforce": print("mode %s" % b["mode"])
+if not b["events"] - a["events"] >= 200: print("events %d -> %d after 200 execs" % (a["events"], b["events"]))
+if not b["allows"] - a["allows"] >= 200: print("allows %d -> %d after 200 execs" % (a["allows"], b["allows"]))
+if b["latency_us"]["max"] < b["latency_us"]["p50"]: print("max latency below p50")
+' "$dpid" 2>&1)
+	if [ -z "$why" ]; then
+		pass "pkgguard status --json: mode, counters that grow (+200 execs), latency"
+	else
+		fail "pkgguard status --json: mode, counters that grow (+200 execs), latency" \
+			"$(echo "$why" | tr '\n' ' ') [$j1]"
+	fi
+	if [ "$trc" = 0 ] && echo "$txt" | grep -q "^pid $dpid, mode enforce, up [0-9]* s$" &&
+		echo "$txt" | grep -Eq '^events [1-9][0-9]*, allows [1-9][0-9]*, denies [0-9]+' &&
+		echo "$txt" | grep -Eq '^decision latency p50 [0-9]+ us, p90 [0-9]+ us, p99 [0-9]+ us, max [0-9]+ us'; then
+		pass "pkgguard status: mode, counters and latency percentiles"
+	else
+		fail "pkgguard status: mode, counters and latency percentiles" "exit $trc: $(echo "$txt" | tr '\n' '|')"
+	fi
+	stop_daemon
+	if out=$("$top/$BUILD/pkgguard" status --socket "$ctl" 2>&1); then
+		fail "pkgguard status control: fails once the daemon is stopped" "exit 0: $out"
+	else
+		pass "pkgguard status control: fails once the daemon is stopped"
+	fi
+else
+	fail "pkgguard status" "the daemon did not start: $(tail -n 1 "$work/d.err")"
 fi
 
 # kill -9 during an exec storm: the kernel lets the pending execs go.

@@ -3,18 +3,27 @@
  * fork exec'ing a script (denied) or git (allowed, with git's subtree and
  * the ld.so open of the same exec), the trusted sandbox and what runs in
  * it, pid reuse (same pid, other start time: nothing inherited), command
- * line matching, stat parsing and the package name from a cwd. */
+ * line matching, stat parsing and the package name from a cwd; and the
+ * daemon's kept-fd cache of ancestors (proc_cache.c) over real processes: a
+ * process that died is forgotten, a reused pid inherits nothing, and a root
+ * that died no longer makes its pid's next owner a package manager's child. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "classify.h"
 #include "daemon_log.h"
+#include "proc_cache.h"
 #include "proc_info.h"
 
 static char *npm_cmds[] = { "npm", "npx", "npm-cli.js", "npx-cli.js", NULL };
@@ -283,6 +292,159 @@ static void test_package_of_cwd(void **state)
 	assert_int_not_equal(daemon_log_package_of("/p/src", b, sizeof(b)), 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* proc_cache: kept fds, keyed by pid + start time, over real processes */
+
+static pid_t spawn_sleeper(void)
+{
+	pid_t p = fork();
+
+	assert_true(p >= 0);
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	return p;
+}
+
+static void reap(pid_t p)
+{
+	kill(p, SIGKILL);
+	waitpid(p, NULL, 0);
+}
+
+/* A child with exactly this pid (clone3 set_tid: root only), or -1. */
+static pid_t spawn_with_pid(pid_t want)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+			set_tid, set_tid_size;
+	} args = { .exit_signal = SIGCHLD, .set_tid = (uintptr_t)&want, .set_tid_size = 1 };
+	long p = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	return p > 0 ? (pid_t)p : -1;
+}
+
+static void test_proc_cache_reads_fresh_and_keeps_fds(void **state)
+{
+	struct proc_cache *pc = malloc(sizeof(*pc));
+	struct proc_info a, b, direct;
+	pid_t child = spawn_sleeper();
+
+	(void)state;
+	assert_non_null(pc);
+	proc_cache_init(pc);
+	assert_int_equal(proc_cache_read(pc, child, &a), 0);
+	assert_int_equal(proc_read(child, 0, &direct), 0);
+	assert_int_equal(a.pid, child);
+	assert_int_equal(a.ppid, getpid());
+	assert_int_equal(a.start, direct.start);
+	assert_int_equal(a.cmdline_len, direct.cmdline_len);
+	assert_memory_equal(a.cmdline, direct.cmdline, a.cmdline_len);
+	assert_int_equal(proc_cache_read(pc, child, &b), 0); /* through the kept fds */
+	assert_int_equal(pc->hits, 1);
+	assert_int_equal(b.start, a.start);
+	assert_int_equal(proc_cache_size(pc), 1);
+	reap(child);
+	proc_cache_close(pc);
+	assert_int_equal(proc_cache_size(pc), 0);
+	free(pc);
+}
+
+/* A process that died is forgotten: no answer for its pid, entry dropped
+ * (on the next read, or by the sweep). */
+static void test_proc_cache_dead_process_forgotten(void **state)
+{
+	struct proc_cache *pc = malloc(sizeof(*pc));
+	struct proc_info p;
+	pid_t a = spawn_sleeper(), b = spawn_sleeper();
+
+	(void)state;
+	assert_non_null(pc);
+	proc_cache_init(pc);
+	assert_int_equal(proc_cache_read(pc, a, &p), 0);
+	assert_int_equal(proc_cache_read(pc, b, &p), 0);
+	assert_int_equal(proc_cache_size(pc), 2);
+	reap(a);
+	reap(b);
+	assert_int_equal(proc_cache_read(pc, a, &p), -ESRCH);
+	assert_int_equal(proc_cache_size(pc), 1);
+	assert_int_equal(proc_cache_prune(pc, PROC_CACHE_SLOTS), 1);
+	assert_int_equal(proc_cache_size(pc), 0);
+	proc_cache_close(pc);
+	free(pc);
+}
+
+/* The same pid, reused by another process (another start time): the cache
+ * answers with the new process, never the old one's facts; and a package
+ * manager root remembered under that pid is not inherited. */
+static void test_proc_cache_pid_reuse_not_inherited(void **state)
+{
+	struct proc_cache *pc = malloc(sizeof(*pc));
+	struct proc_info first, again, parent;
+	pid_t a = spawn_sleeper(), b;
+	bool untestable = false;
+	BASE(c);
+
+	(void)state;
+	(void)init;
+	(void)bash;
+	assert_non_null(pc);
+	proc_cache_init(pc);
+	assert_int_equal(proc_cache_read(pc, a, &first), 0);
+	/* the process under pid a is remembered as a package-manager root */
+	npm.pid = a;
+	npm.start = first.start;
+	{
+		struct proc_info chain[] = { npm, bash, init };
+
+		classify(c, chain, 3, &sh_file, &d);
+		assert_int_equal(d.reason, REASON_ROOT);
+	}
+	reap(a);
+	usleep(30000); /* start times are in clock ticks: let the next one differ */
+	b = spawn_with_pid(a);
+	if (b < 0) {
+		untestable = true; /* clone3 set_tid needs root and a free pid */
+		goto out;
+	}
+	assert_int_equal(proc_cache_read(pc, b, &again), 0);
+	assert_int_equal(again.pid, a);
+	if (again.start == first.start) {
+		untestable = true; /* same start tick after all: it would prove nothing */
+		reap(b);
+		goto out;
+	}
+	assert_int_equal(pc->hits, 0);  /* the old entry did not answer */
+	assert_int_equal(proc_cache_size(pc), 1);
+	/* the new owner of the pid, with its child, is not a root's family */
+	{
+		struct proc_info kid = proc(777777, a, again.start + 1, "sh|-c|x", "/usr/bin/dash");
+		struct proc_info chain[4];
+		unsigned pm;
+
+		parent = again; /* as the daemon reads it: this test's own command line */
+		chain[0] = kid;
+		chain[1] = parent;
+		chain[2] = bash;
+		chain[3] = init;
+		assert_int_equal(classify_find_root(c, chain, 4, &pm), 4);
+		classify(c, chain, 4, &sh_file, &d);
+		assert_int_equal(d.verdict, VERDICT_ALLOW);
+	}
+	reap(b);
+out:
+	proc_cache_close(pc);
+	free(pc);
+	free(c);
+	if (untestable)
+		skip();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +460,9 @@ int main(void)
 		cmocka_unit_test(test_cmdline_matching),
 		cmocka_unit_test(test_parse_stat),
 		cmocka_unit_test(test_package_of_cwd),
+		cmocka_unit_test(test_proc_cache_reads_fresh_and_keeps_fds),
+		cmocka_unit_test(test_proc_cache_dead_process_forgotten),
+		cmocka_unit_test(test_proc_cache_pid_reuse_not_inherited),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

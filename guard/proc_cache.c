@@ -1,0 +1,161 @@
+/* proc_cache.c — kept /proc fds for ancestors (proc_cache.h). */
+#include "proc_cache.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+void proc_cache_init(struct proc_cache *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++)
+		pc->e[i].stat_fd = pc->e[i].cmd_fd = -1;
+}
+
+static void drop(struct proc_cache *pc, struct proc_cache_entry *e)
+{
+	if (e->stat_fd >= 0)
+		close(e->stat_fd);
+	if (e->cmd_fd >= 0)
+		close(e->cmd_fd);
+	*e = (struct proc_cache_entry){ .stat_fd = -1, .cmd_fd = -1 };
+	pc->dropped++;
+}
+
+void proc_cache_close(struct proc_cache *pc)
+{
+	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++)
+		if (pc->e[i].pid)
+			drop(pc, &pc->e[i]);
+}
+
+/* Both files through the kept fds. 0 only when the fds' process is alive
+ * and still the one this entry was made for (same start time). */
+static int read_entry(const struct proc_cache_entry *e, struct proc_info *out)
+{
+	char buf[1024];
+	size_t n;
+	int r = proc_pread(e->stat_fd, buf, sizeof(buf), &n);
+
+	if (r)
+		return r;
+	if (n == 0 || proc_parse_stat(buf, &out->ppid, &out->start) != 0 || out->start != e->start)
+		return -ESRCH;
+	out->pid = e->pid;
+	if (proc_pread(e->cmd_fd, out->cmdline, sizeof(out->cmdline), &n) != 0)
+		return -ESRCH; /* exited between the two reads */
+	out->cmdline_len = n;
+	return 0;
+}
+
+static struct proc_cache_entry *victim(struct proc_cache *pc)
+{
+	struct proc_cache_entry *v = &pc->e[0];
+
+	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++) {
+		if (!pc->e[i].pid)
+			return &pc->e[i];
+		if (pc->e[i].used < v->used)
+			v = &pc->e[i];
+	}
+	drop(pc, v);
+	return v;
+}
+
+static void clear_info(pid_t pid, struct proc_info *out)
+{
+	out->pid = pid;
+	out->ppid = 0;
+	out->start = 0;
+	out->cmdline_len = 0;
+	out->exe_known = false;
+	out->exe_dev = 0;
+	out->exe_ino = 0;
+	out->exe[0] = '\0';
+	out->pidns = out->mntns = 0;
+}
+
+int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
+{
+	struct proc_cache_entry *e = NULL, *v;
+	int sfd, cfd, r;
+
+	clear_info(pid, out);
+	if (pid <= 0)
+		return -ESRCH;
+	pc->tick++;
+	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++)
+		if (pc->e[i].pid == pid) {
+			e = &pc->e[i];
+			break;
+		}
+	if (e) {
+		if (read_entry(e, out) == 0) {
+			e->used = pc->tick;
+			pc->hits++;
+			return 0;
+		}
+		/* That process died (the pid may already be another's): forget it. */
+		drop(pc, e);
+		clear_info(pid, out);
+	}
+	pc->misses++;
+	sfd = proc_open(pid, "stat");
+	if (sfd < 0)
+		return sfd;
+	cfd = proc_open(pid, "cmdline");
+	if (cfd < 0) {
+		close(sfd);
+		return cfd;
+	}
+	v = victim(pc);
+	*v = (struct proc_cache_entry){ .pid = pid, .stat_fd = sfd, .cmd_fd = cfd, .used = pc->tick };
+	{
+		char buf[1024];
+		size_t n;
+
+		r = proc_pread(sfd, buf, sizeof(buf), &n);
+		if (r == 0 && (n == 0 || proc_parse_stat(buf, &out->ppid, &v->start) != 0))
+			r = -ESRCH;
+	}
+	if (r == 0)
+		r = read_entry(v, out);
+	if (r) {
+		drop(pc, v);
+		clear_info(pid, out);
+		return r == -ENOENT ? -ESRCH : r;
+	}
+	return 0;
+}
+
+unsigned proc_cache_prune(struct proc_cache *pc, unsigned max)
+{
+	unsigned dropped = 0;
+
+	for (unsigned k = 0; k < max && k < PROC_CACHE_SLOTS; k++) {
+		struct proc_cache_entry *e = &pc->e[pc->sweep];
+		char buf[1024];
+		size_t n;
+		pid_t ppid;
+		uint64_t start;
+
+		pc->sweep = (pc->sweep + 1) % PROC_CACHE_SLOTS;
+		if (!e->pid)
+			continue;
+		if (proc_pread(e->stat_fd, buf, sizeof(buf), &n) != 0 || n == 0 ||
+		    proc_parse_stat(buf, &ppid, &start) != 0 || start != e->start) {
+			drop(pc, e);
+			dropped++;
+		}
+	}
+	return dropped;
+}
+
+size_t proc_cache_size(const struct proc_cache *pc)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++)
+		n += pc->e[i].pid != 0;
+	return n;
+}

@@ -1,0 +1,50 @@
+/* proc_cache.h — kept /proc fds of the exec'ing processes' ancestors, so
+ * that pkgguardd's answering path reads an ancestor with two preads instead
+ * of two open/read/close cycles. It caches file descriptors, not facts:
+ * every read returns what the process shows now (its command line after an
+ * exec or a process-title change included), so no decision can rest on a
+ * stale fact. An entry is keyed by pid plus start time and answers only
+ * while that very process lives: a fd of /proc/PID stays bound to the
+ * process it was opened for and fails with ESRCH once it died, even when the
+ * pid has been reused since; such an entry is dropped, never inherited.
+ * Bounded (PROC_CACHE_SLOTS, least recently used evicted); no allocation. */
+#ifndef PKGGUARD_PROC_CACHE_H
+#define PKGGUARD_PROC_CACHE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proc_info.h"
+
+#define PROC_CACHE_SLOTS 256 /* two fds each */
+
+struct proc_cache_entry {
+	pid_t pid;                   /* 0: empty */
+	uint64_t start;
+	int stat_fd, cmd_fd;
+	uint64_t used;               /* tick of the last use, for LRU */
+};
+
+struct proc_cache {
+	struct proc_cache_entry e[PROC_CACHE_SLOTS];
+	uint64_t tick;
+	size_t sweep;                /* next slot proc_cache_prune looks at */
+	uint64_t hits, misses, dropped;
+};
+
+void proc_cache_init(struct proc_cache *pc);
+/* Closes every kept fd. */
+void proc_cache_close(struct proc_cache *pc);
+
+/* proc_read(pid, 0, out) through the cache: stat and cmdline of the process
+ * that has this pid now, fresh. 0, -ESRCH when it is gone, or -errno. */
+int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out);
+
+/* Looks at up to max slots (round robin) and drops those whose process has
+ * died. Returns how many it dropped. */
+unsigned proc_cache_prune(struct proc_cache *pc, unsigned max);
+
+/* Number of live entries (tests, status). */
+size_t proc_cache_size(const struct proc_cache *pc);
+
+#endif
