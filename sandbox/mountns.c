@@ -285,41 +285,30 @@ static int openat2_in_root(int rootfd, const char *path, int flags)
 	return (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
 }
 
-/* mkdir -p of dest's parents inside the new root, then the mount point. */
-static int make_mount_point(int rootfd, const char *dest, int is_dir)
+/* An O_PATH fd of dest inside the new root, made (with its parents) when
+ * missing: a directory, or an empty file when !is_dir. Only we write this
+ * tree, so what we just made is what we open. Returns the fd or -errno. */
+static int mount_point_open(int rootfd, const char *dest, int is_dir)
 {
-	char buf[4096];
-	if (strlen(dest) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, dest);
-	for (char *s = strchr(buf + 1, '/'); ; s = strchr(s + 1, '/')) {
-		if (s)
-			*s = '\0';
-		int last = s == NULL;
-		int fd = openat2_in_root(rootfd, buf, O_PATH);
-		if (fd >= 0) {
-			close(fd);
-		} else if (errno == ENOENT) {
-			int dfd;
-			char *slash = strrchr(buf, '/');
-			*slash = '\0';
-			dfd = openat2_in_root(rootfd, buf[0] ? buf : "/", O_PATH | O_DIRECTORY);
-			*slash = '/';
-			if (dfd < 0)
-				return -errno;
-			int rc = (last && !is_dir) ? mknodat(dfd, slash + 1, S_IFREG | 0644, 0)
-						   : mkdirat(dfd, slash + 1, 0755);
-			int err = errno;
-			close(dfd);
-			if (rc != 0 && err != EEXIST)
-				return -err;
-		} else {
-			return -errno;
-		}
-		if (last)
-			return 0;
-		*s = '/';
-	}
+	char parent[4096];
+	int fd = openat2_in_root(rootfd, dest, O_PATH);
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : -errno;
+	const char *slash = strrchr(dest, '/');
+	size_t n = slash ? (size_t)(slash - dest) : 0;
+	if (!slash || n >= sizeof(parent))
+		return -EINVAL;
+	memcpy(parent, dest, n);
+	parent[n] = '\0';
+	int dfd = mount_point_open(rootfd, n ? parent : "/", 1);
+	if (dfd < 0)
+		return dfd;
+	int rc = is_dir ? mkdirat(dfd, slash + 1, 0755) : mknodat(dfd, slash + 1, S_IFREG | 0644, 0);
+	if (rc == 0 || errno == EEXIST)
+		fd = openat(dfd, slash + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int err = errno;
+	close(dfd);
+	return fd >= 0 ? fd : -err;
 }
 
 static int new_tmpfs(unsigned mode, uint64_t size_mb, int readonly)
@@ -359,15 +348,9 @@ static int new_proc(void)
 	return mfd;
 }
 
-static int attach(int rootfd, int mfd, const char *dest)
+static int attach(int mfd, int target)
 {
-	int target = openat2_in_root(rootfd, dest, O_PATH);
-	if (target < 0)
-		return -errno;
-	int r = move_mount(mfd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
-	int err = errno;
-	close(target);
-	return r == 0 ? 0 : -err;
+	return move_mount(mfd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0 ? 0 : -errno;
 }
 
 /* /proc of our pid namespace still shows kernel knobs that DAC alone would
@@ -401,13 +384,14 @@ static int proc_protect(int rootfd)
 static int attach_hide(int rootfd, const char *dest)
 {
 	struct stat st;
-	int fd = openat2_in_root(rootfd, dest, O_PATH);
-	if (fd < 0)
+	int target = openat2_in_root(rootfd, dest, O_PATH);
+	if (target < 0)
 		return errno == ENOENT ? 0 : log_fail(errno, "mount: hide %s", dest);
-	int r = fstat(fd, &st) == 0 ? 0 : -errno;
-	close(fd);
-	if (r)
-		return log_fail(-r, "mount: hide %s", dest);
+	if (fstat(target, &st) != 0) {
+		int err = errno;
+		close(target);
+		return log_fail(err, "mount: hide %s", dest);
+	}
 	int mfd;
 	if (S_ISDIR(st.st_mode)) {
 		mfd = new_tmpfs(0755, 0, 1);
@@ -421,10 +405,14 @@ static int attach_hide(int rootfd, const char *dest)
 			errno = err;
 		}
 	}
-	if (mfd < 0)
-		return log_fail(errno, "mount: empty mount to hide %s", dest);
-	r = attach(rootfd, mfd, dest);
+	if (mfd < 0) {
+		int err = errno;
+		close(target);
+		return log_fail(err, "mount: empty mount to hide %s", dest);
+	}
+	int r = attach(mfd, target);
 	close(mfd);
+	close(target);
 	return r ? log_fail(-r, "mount: hide %s", dest) : 0;
 }
 
@@ -439,18 +427,17 @@ static int attach_entry(int rootfd, struct entry *e)
 		char parent[4096];
 		snprintf(parent, sizeof(parent), "%s", e->dest);
 		*strrchr(parent, '/') = '\0';
-		if ((r = make_mount_point(rootfd, parent[0] ? parent : "/", 1)))
-			return log_fail(-r, "mount: directory for symlink %s", e->dest);
-		int dfd = openat2_in_root(rootfd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY);
+		int dfd = mount_point_open(rootfd, parent[0] ? parent : "/", 1);
 		if (dfd < 0)
-			return log_fail(errno, "mount: open %s", parent);
+			return log_fail(-dfd, "mount: directory for symlink %s", e->dest);
 		r = symlinkat(e->link, dfd, strrchr(e->dest, '/') + 1);
 		int err = errno;
 		close(dfd);
 		return r == 0 || err == EEXIST ? 0 : log_fail(err, "mount: symlink %s -> %s", e->dest, e->link);
 	}
-	if ((r = make_mount_point(rootfd, e->dest, e->is_dir)))
-		return log_fail(-r, "mount: mount point %s", e->dest);
+	int target = mount_point_open(rootfd, e->dest, e->is_dir);
+	if (target < 0)
+		return log_fail(-target, "mount: mount point %s", e->dest);
 	switch (e->kind) {
 	case E_TMPFS:
 		mfd = new_tmpfs(e->mode, e->size_mb, 0);
@@ -465,9 +452,13 @@ static int attach_entry(int rootfd, struct entry *e)
 		op = "bind";
 		break;
 	}
-	if (mfd < 0)
-		return log_fail(errno, "mount: new %s for %s", op, e->dest);
-	r = attach(rootfd, mfd, e->dest);
+	if (mfd < 0) {
+		int err = errno;
+		close(target);
+		return log_fail(err, "mount: new %s for %s", op, e->dest);
+	}
+	r = attach(mfd, target);
+	close(target);
 	if (mfd != e->fd)
 		close(mfd);
 	if (r)
