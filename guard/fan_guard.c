@@ -191,6 +191,15 @@ static void log_event(const struct decision *d, const char *what, const struct p
 		.pm = d->pm, .package = pkg, .command = cmd });
 }
 
+/* True when this event is the dynamic loader (ld-linux…, ld-musl…) opened
+ * by the exec just reported: one exec, one "would deny" line. */
+static bool loader_of_last(const struct fan_guard *g, const struct proc_info *p, const char *file)
+{
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	return g->would_pid == p->pid && g->would_start == p->start && strncmp(base, "ld-", 3) == 0;
+}
+
 /* t0: when the batch holding this event was read (the latency counts the
  * wait behind the events before it). */
 static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadata *m, uint64_t t0)
@@ -248,9 +257,13 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		log_event(&d, "deny", &chain[0], file, pkg);
 	} else {
 		g->stats.allows++;
-		if (would_deny) {
+		if (would_deny && !loader_of_last(g, &chain[0], file)) {
 			g->stats.audit_would_deny++;
+			g->would_pid = chain[0].pid;
+			g->would_start = chain[0].start;
 			log_event(&d, "would-deny", &chain[0], file, pkg);
+		} else if (would_deny) {
+			/* The same exec's loader: already reported. */
 		} else if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG && n > 0) {
 			log_event(&d, "allow", &chain[0], file, NULL);
 		}

@@ -29,6 +29,10 @@ struct fan_guard {
 	int fan_fd, sig_fd, mnt_fd;
 	pid_t self;
 	unsigned long long start_s;
+	/* The exec last reported as "would deny" (pid, start time): the
+	 * loader it opens next is not reported again (loader_of_last). */
+	pid_t would_pid;
+	uint64_t would_start;
 };
 
 /* Blocks the handled signals, loads the policy, creates the fanotify group

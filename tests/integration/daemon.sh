@@ -187,6 +187,13 @@ else
 	fail "audit: the bypassed install runs, a would-deny is logged" \
 		"exit $rc, canary '$(canary_of "$p")', $(tail -n 1 "$work/d.err")"
 fi
+# One exec, one line: the dynamic loader the same exec opens next is not
+# reported as a second would-deny.
+if grep -q '^pkgguardd: would-deny ' "$work/d.err" && ! grep -q '^pkgguardd: would-deny .*exe=[^ ]*/ld-' "$work/d.err"; then
+	pass "audit: one would-deny line per exec (the loader is not reported again)"
+else
+	fail "audit: one would-deny line per exec" "$(grep would-deny "$work/d.err" | head -n 3)"
+fi
 
 # enforce: processes unrelated to a package manager are never denied.
 start_daemon enforce
