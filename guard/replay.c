@@ -27,33 +27,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "environ.h"
 #include "log.h"
+#include "policy.h"
 #include "pkgtree.h"
-
-struct strv {
-	char **v;
-	size_t n, cap;
-};
-
-/* Appends a string it takes over (NULL means an earlier asprintf failed). */
-static int strv_take(struct strv *s, char *str)
-{
-	if (!str)
-		return -ENOMEM;
-	if (s->n + 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		char **v = realloc(s->v, cap * sizeof(*v));
-		if (!v) {
-			free(str);
-			return -ENOMEM;
-		}
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = str;
-	s->v[s->n] = NULL;
-	return 0;
-}
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 static char *fmt(const char *f, ...)
@@ -64,15 +41,6 @@ static char *fmt(const char *f, ...)
 	int r = vasprintf(&s, f, ap);
 	va_end(ap);
 	return r < 0 ? NULL : s;
-}
-
-void replay_env_free(char **env)
-{
-	if (!env)
-		return;
-	for (char **e = env; *e; e++)
-		free(*e);
-	free(env);
 }
 
 static const char *env_get(char *const *env, const char *name)
@@ -137,39 +105,39 @@ static char *build_path(const char *project, const struct pkg *p, const char *gy
 char **replay_env(char *const *base, const char *project, const struct pkg *p, int event,
 		  const char *node_gyp, const char *gyp_bin)
 {
-	struct strv s = { 0 };
+	struct strlist s = { 0 };
 	bool keep_gyp = env_get(base, "npm_config_node_gyp") != NULL;
 	const char *script = p->scripts[event];
 	int r = 0;
 	for (char *const *e = base; e && *e && !r; e++)
 		if (!replaced(*e, keep_gyp))
-			r = strv_take(&s, strdup(*e));
+			r = strlist_take(&s, strdup(*e));
 	char *path = build_path(project, p, gyp_bin, env_get(base, "PATH"));
 	if (!r)
-		r = strv_take(&s, path ? fmt("PATH=%s", path) : NULL);
+		r = strlist_take(&s, path ? fmt("PATH=%s", path) : NULL);
 	free(path);
 	if (!r)
-		r = strv_take(&s, fmt("npm_lifecycle_event=%s", pkg_event_name((enum pkg_event)event)));
+		r = strlist_take(&s, fmt("npm_lifecycle_event=%s", pkg_event_name((enum pkg_event)event)));
 	if (!r)
-		r = strv_take(&s, fmt("npm_lifecycle_script=%s", script ? script : ""));
+		r = strlist_take(&s, fmt("npm_lifecycle_script=%s", script ? script : ""));
 	if (!r)
-		r = strv_take(&s, fmt("npm_package_name=%s", p->name));
+		r = strlist_take(&s, fmt("npm_package_name=%s", p->name));
 	if (!r)
-		r = strv_take(&s, fmt("npm_package_version=%s", p->version ? p->version : ""));
+		r = strlist_take(&s, fmt("npm_package_version=%s", p->version ? p->version : ""));
 	if (!r)
-		r = strv_take(&s, fmt("npm_package_json=%s/package.json", p->dir));
+		r = strlist_take(&s, fmt("npm_package_json=%s/package.json", p->dir));
 	if (!r && p->resolved)
-		r = strv_take(&s, fmt("npm_package_resolved=%s", p->resolved));
+		r = strlist_take(&s, fmt("npm_package_resolved=%s", p->resolved));
 	if (!r && p->integrity)
-		r = strv_take(&s, fmt("npm_package_integrity=%s", p->integrity));
+		r = strlist_take(&s, fmt("npm_package_integrity=%s", p->integrity));
 	if (!r)
-		r = strv_take(&s, fmt("npm_package_optional=%s", p->optional ? "true" : ""));
+		r = strlist_take(&s, fmt("npm_package_optional=%s", p->optional ? "true" : ""));
 	if (!r && !keep_gyp && node_gyp)
-		r = strv_take(&s, fmt("npm_config_node_gyp=%s", node_gyp));
+		r = strlist_take(&s, fmt("npm_config_node_gyp=%s", node_gyp));
 	if (!r)
-		r = strv_take(&s, fmt("INIT_CWD=%s", project));
+		r = strlist_take(&s, fmt("INIT_CWD=%s", project));
 	if (r) {
-		replay_env_free(s.v);
+		environ_free(s.v);
 		return NULL;
 	}
 	return s.v;
@@ -329,7 +297,7 @@ static int replay_pkg(const struct replay_opts *o, const struct pkgtree *t, cons
 		if (!envp)
 			return log_fail(ENOMEM, "environment for %s", p->name);
 		int r = run_script(o, t->project, p, envp, script);
-		replay_env_free(envp);
+		environ_free(envp);
 		if (r != 0)
 			return r;
 	}

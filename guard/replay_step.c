@@ -16,8 +16,9 @@ static bool same_dir(const char *d, const struct pkg *p)
 	return d && (strcmp(d, p->dir) == 0 || (p->path && strcmp(d, p->path) == 0));
 }
 
-/* Fills what the package manager's lockfile says about each script's
- * package (resolved, integrity); returns whether p left any record. */
+/* Fills what the installed tree says about each script's package (version
+ * when the record has none, lockfile resolved and integrity); returns
+ * whether p left any record. */
 static bool note_records(struct run_report *r, const struct pkg *p)
 {
 	bool found = false;
@@ -26,6 +27,10 @@ static bool note_records(struct run_report *r, const struct pkg *p)
 		if (!same_dir(row->pkg_dir, p))
 			continue;
 		found = true;
+		/* The version npm did not pass on (npm_package_version) is the
+		 * one the package states; its identity stays its path. */
+		if (!row->version && p->version)
+			row->version = strdup(p->version);
 		if (!row->resolved && p->resolved)
 			row->resolved = strdup(p->resolved);
 		if (!row->integrity && p->integrity)

@@ -11,29 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *claimed_version(const char *pkg_dir)
-{
-	char path[4096];
-	struct json_object *o, *v;
-	char *version = NULL;
-
-	if (!pkg_dir)
-		return NULL;
-	snprintf(path, sizeof(path), "%s/package.json", pkg_dir);
-	o = json_object_from_file(path);
-	if (o && json_object_object_get_ex(o, "version", &v) && json_object_get_type(v) == json_type_string)
-		version = strdup(json_object_get_string(v));
-	json_object_put(o);
-	return version;
-}
-
-void report_fill_versions(struct run_report *r)
-{
-	for (size_t i = 0; i < r->scripts.n; i++)
-		if (!r->scripts.v[i].version)
-			r->scripts.v[i].version = claimed_version(r->scripts.v[i].pkg_dir);
-}
-
 size_t report_count(const struct run_report *r, const char *outcome)
 {
 	size_t n = 0;

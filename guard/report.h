@@ -25,9 +25,6 @@ struct run_report {
 	size_t n_skipped;
 };
 
-/* Fills row->version from the package.json in row->pkg_dir (the version the
- * package claims; its identity is the path). */
-void report_fill_versions(struct run_report *r);
 void report_print(FILE *out, const struct run_report *r);
 /* Writes the JSON report to path through a temporary file and rename(). */
 int report_write_json(const char *path, const struct run_report *r);

@@ -301,7 +301,6 @@ int cmd_run(int argc, char **argv)
 					       (const char *const *)approved);
 	if (records_load(record_dir, &rep.scripts) != 0)
 		goto out;
-	report_fill_versions(&rep);
 	if (install && skipped_step(cwd, &before, &rep) != 0)
 		goto out;
 	report_print(stderr, &rep);
