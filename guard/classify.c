@@ -231,6 +231,7 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 		return;
 	}
 	out->pm = c->pms[pm].name;
+	out->pm_index = pm;
 	cache_put(c, &chain[root], CACHE_ROOT, pm);
 	if (root == 0) {
 		out->reason = REASON_ROOT;
@@ -247,6 +248,16 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 		cache_put(c, &chain[0], CACHE_EXEC_OK, pm);
 }
 
+bool classify_is_root_fork(const struct proc_info *chain, size_t n, size_t root)
+{
+	return root == 1 && is_fork_of_parent(chain, n, 0);
+}
+
+void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsigned pm)
+{
+	cache_put(c, p, CACHE_EXEC_OK, pm);
+}
+
 const char *reason_name(enum reason r)
 {
 	switch (r) {
@@ -258,6 +269,7 @@ const char *reason_name(enum reason r)
 	case REASON_HELPER: return "helper";
 	case REASON_EXEC_OK: return "exec-continues";
 	case REASON_UNSANDBOXED: return "unsandboxed-script";
+	case REASON_NESTED_PM: return "nested-package-manager";
 	}
 	return "?";
 }

@@ -64,12 +64,14 @@ enum reason {
 	REASON_HELPER,        /* a helper the package manager runs itself, or its subtree */
 	REASON_EXEC_OK,       /* the rest of an exec allowed above (ld.so, #! interpreter) */
 	REASON_UNSANDBOXED,   /* a package manager's child outside any sandbox */
+	REASON_NESTED_PM,     /* the package manager run again by itself (reparse.c let it) */
 };
 
 struct decision {
 	enum verdict verdict;
 	enum reason reason;
 	const char *pm;       /* package manager's profile name, or NULL */
+	unsigned pm_index;    /* its index in the classifier's pms */
 	size_t root;          /* index of the package-manager root in the chain */
 };
 
@@ -92,6 +94,14 @@ bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start);
  * namespace fields of every entry must be filled. Updates the cache. */
 void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	      const struct exec_file *file, struct decision *out);
+
+/* chain[0] is the package manager's own fork (root == 1, not exec'd yet):
+ * what it execs is the package manager's doing, not a script's. */
+bool classify_is_root_fork(const struct proc_info *chain, size_t n, size_t root);
+
+/* Lets p's current exec through (its loader, interpreter): used when the
+ * reparse thread let it re-issue an execve as it was. */
+void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsigned pm);
 
 /* True when cmdline (NUL-separated argv) names one of commands. Pure. */
 bool classify_cmdline_matches(const char *cmdline, size_t len, const struct strlist *commands);

@@ -6,7 +6,9 @@
  *   "status json\n"  the same as one JSON object:
  *     { "pid", "mode", "uptime_s", "events", "allows", "denies",
  *       "audit_would_deny", "cache_hits", "overflows",
- *       "latency_us": { "p50", "p90", "p99", "max" }, "rss_kb" }
+ *       "reparsed", "reparse_nested", "reparse_fallbacks",
+ *       "latency_us": { "p50", "p90", "p99", "max" },
+ *       "reparse_latency_us": { "p50", "p90", "p99", "max" }, "rss_kb" }
  * Unknown requests get "error: unknown request\n". */
 #ifndef PKGGUARD_CONTROL_PROTO_H
 #define PKGGUARD_CONTROL_PROTO_H

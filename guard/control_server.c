@@ -137,40 +137,52 @@ static void accept_one(struct control_server *s)
 	close(fd); /* busy: the client retries */
 }
 
+static unsigned long long ull(uint64_t v)
+{
+	return (unsigned long long)v;
+}
+
 static int answer(const char *req, const struct control_view *v, char *out, size_t len)
 {
 	const struct daemon_stats *st = v->stats;
-	uint64_t p50 = stats_percentile_us(st, 50), p90 = stats_percentile_us(st, 90),
-		 p99 = stats_percentile_us(st, 99), mx = st->latency_max_ns / 1000;
+	const struct reparse_stats *rp = v->reparse;
+	const struct latency_hist *h = &st->latency, *rh = &rp->latency;
 
 	if (strcmp(req, "status json") == 0)
 		return snprintf(out, len,
 				"{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,\"events\":%llu,\"allows\":%llu,"
 				"\"denies\":%llu,\"audit_would_deny\":%llu,\"cache_hits\":%llu,\"overflows\":%llu,"
-				"\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu},\"rss_kb\":%ld}\n",
-				(int)getpid(), v->mode, (unsigned long long)v->uptime_s,
-				(unsigned long long)st->events, (unsigned long long)st->allows,
-				(unsigned long long)st->denies, (unsigned long long)st->audit_would_deny,
-				(unsigned long long)st->cache_hits, (unsigned long long)st->overflows,
-				(unsigned long long)p50, (unsigned long long)p90, (unsigned long long)p99,
-				(unsigned long long)mx, rss_kb());
+				"\"reparsed\":%llu,\"reparse_nested\":%llu,\"reparse_fallbacks\":%llu,"
+				"\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu},"
+				"\"reparse_latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu},"
+				"\"rss_kb\":%ld}\n",
+				(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
+				ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
+				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks),
+				ull(hist_percentile_us(h, 50)), ull(hist_percentile_us(h, 90)),
+				ull(hist_percentile_us(h, 99)), ull(h->max_ns / 1000),
+				ull(hist_percentile_us(rh, 50)), ull(hist_percentile_us(rh, 90)),
+				ull(hist_percentile_us(rh, 99)), ull(rh->max_ns / 1000), rss_kb());
 	if (strcmp(req, "status") == 0)
 		return snprintf(out, len,
 				"pid %d, mode %s, up %llu s\nevents %llu, allows %llu, denies %llu, "
 				"audit would-deny %llu, cache hits %llu, overflows %llu\n"
-				"decision latency p50 %llu us, p90 %llu us, p99 %llu us, max %llu us; rss %ld kB\n",
-				(int)getpid(), v->mode, (unsigned long long)v->uptime_s,
-				(unsigned long long)st->events, (unsigned long long)st->allows,
-				(unsigned long long)st->denies, (unsigned long long)st->audit_would_deny,
-				(unsigned long long)st->cache_hits, (unsigned long long)st->overflows,
-				(unsigned long long)p50, (unsigned long long)p90, (unsigned long long)p99,
-				(unsigned long long)mx, rss_kb());
+				"reparsed %llu, nested package managers %llu, reparse fallbacks (denied) %llu\n"
+				"decision latency p50 %llu us, p90 %llu us, p99 %llu us, max %llu us; rss %ld kB\n"
+				"reparse latency p50 %llu us, p90 %llu us, p99 %llu us, max %llu us\n",
+				(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
+				ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
+				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks),
+				ull(hist_percentile_us(h, 50)), ull(hist_percentile_us(h, 90)),
+				ull(hist_percentile_us(h, 99)), ull(h->max_ns / 1000), rss_kb(),
+				ull(hist_percentile_us(rh, 50)), ull(hist_percentile_us(rh, 90)),
+				ull(hist_percentile_us(rh, 99)), ull(rh->max_ns / 1000));
 	return snprintf(out, len, "error: unknown request\n");
 }
 
 static void conn_read(struct control_conn *c, const struct control_view *v)
 {
-	char out[1024];
+	char out[2048];
 	ssize_t n = read(c->fd, c->buf + c->n, sizeof(c->buf) - 1 - c->n);
 	char *nl;
 	int len;

@@ -31,6 +31,7 @@ struct control_view {
 	const char *mode;
 	uint64_t uptime_s;
 	const struct daemon_stats *stats;
+	const struct reparse_stats *reparse;
 };
 
 /* Binds path (root-only, 0600, parent made 0700 when missing). 0 or -errno. */

@@ -23,6 +23,8 @@ int daemon_config_parse_mode(const char *s, enum guard_mode *out)
 {
 	if (strcmp(s, "enforce") == 0)
 		*out = MODE_ENFORCE;
+	else if (strcmp(s, "deny") == 0)
+		*out = MODE_DENY;
 	else if (strcmp(s, "audit") == 0)
 		*out = MODE_AUDIT;
 	else
@@ -32,7 +34,7 @@ int daemon_config_parse_mode(const char *s, enum guard_mode *out)
 
 const char *daemon_mode_name(enum guard_mode m)
 {
-	return m == MODE_AUDIT ? "audit" : "enforce";
+	return m == MODE_AUDIT ? "audit" : m == MODE_DENY ? "deny" : "enforce";
 }
 
 void daemon_config_free(struct daemon_config *c)
@@ -95,7 +97,7 @@ static int read_key(const char *file, const config_setting_t *s, struct daemon_c
 	if (strcmp(name, "mode") == 0) {
 		v = config_setting_get_string(s);
 		if (!v || daemon_config_parse_mode(v, &c->mode))
-			return bad(err, errlen, file, s, "%s: expected \"enforce\" or \"audit\"", name);
+			return bad(err, errlen, file, s, "%s: expected \"enforce\", \"deny\" or \"audit\"", name);
 		return 0;
 	}
 	if (strcmp(name, "log_level") == 0) {

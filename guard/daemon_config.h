@@ -1,6 +1,7 @@
 /* daemon_config.h — pkgguardd's own settings, /etc/pkgguard/pkgguardd.conf
  * (libconfig):
- *   mode = "enforce";                      # or "audit"
+ *   mode = "enforce";   # reparse unsandboxed scripts into the sandbox;
+ *                       # "deny": deny them; "audit": log only
  *   filesystems = [ "ext4", "xfs", ... ];  # types marked; default: local ones
  *   log_level = "info";                    # or "debug" (every allow logged)
  *   profiles = [ "npm", "pnpm", "yarn" ];  # whose match sections are used
@@ -15,7 +16,7 @@
 
 #define PKGGUARDD_CONFIG "/etc/pkgguard/pkgguardd.conf"
 
-enum guard_mode { MODE_ENFORCE, MODE_AUDIT };
+enum guard_mode { MODE_ENFORCE, MODE_DENY, MODE_AUDIT };
 enum guard_log_level { LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 
 struct daemon_config {

@@ -1,47 +1,46 @@
-/* daemon_stats.c — counters and the latency histogram (daemon_stats.h). */
+/* daemon_stats.c — latency histograms (daemon_stats.h). */
 #include "daemon_stats.h"
 
+/* 2^(i/4) with the quarter steps 1, 1.19, 1.41, 1.68 */
+static const uint64_t quarter[4] = { 100, 119, 141, 168 };
+
+static uint64_t bound_us(unsigned i)
+{
+	return ((uint64_t)1 << (i / 4)) * quarter[i % 4] / 100;
+}
 
 /* Bucket i holds latencies up to 2^(i/4) µs. Integer-only on the hot path. */
 static unsigned bucket_of(uint64_t us)
 {
 	unsigned i = 0;
 
-	while (i + 1 < STATS_BUCKETS) {
-		/* 2^(i/4) with the quarter steps 1, 1.19, 1.41, 1.68 */
-		static const uint64_t q[4] = { 100, 119, 141, 168 };
-		uint64_t bound = ((uint64_t)1 << (i / 4)) * q[i % 4] / 100;
-
-		if (us <= bound)
-			break;
+	while (i + 1 < STATS_BUCKETS && us > bound_us(i))
 		i++;
-	}
 	return i;
 }
 
-void stats_latency(struct daemon_stats *s, uint64_t ns)
+void hist_add(struct latency_hist *h, uint64_t ns)
 {
-	s->buckets[bucket_of(ns / 1000)]++;
-	if (ns > s->latency_max_ns)
-		s->latency_max_ns = ns;
+	h->buckets[bucket_of(ns / 1000)]++;
+	if (ns > h->max_ns)
+		h->max_ns = ns;
 }
 
-uint64_t stats_percentile_us(const struct daemon_stats *s, unsigned pct)
+uint64_t hist_percentile_us(const struct latency_hist *h, unsigned pct)
 {
-	static const uint64_t q[4] = { 100, 119, 141, 168 };
 	uint64_t total = 0, seen = 0, want;
 
 	for (unsigned i = 0; i < STATS_BUCKETS; i++)
-		total += s->buckets[i];
+		total += h->buckets[i];
 	if (total == 0)
 		return 0;
 	want = (total * pct + 99) / 100;
 	if (want == 0)
 		want = 1;
 	for (unsigned i = 0; i < STATS_BUCKETS; i++) {
-		seen += s->buckets[i];
+		seen += h->buckets[i];
 		if (seen >= want)
-			return ((uint64_t)1 << (i / 4)) * q[i % 4] / 100;
+			return bound_us(i);
 	}
-	return s->latency_max_ns / 1000;
+	return h->max_ns / 1000;
 }

@@ -1,6 +1,6 @@
-/* daemon_stats.h — pkgguardd's counters and decision-latency histogram,
- * reported on the control socket (control_proto.h). Buckets are quarter
- * powers of two of microseconds, so a percentile is within 19%. */
+/* daemon_stats.h — pkgguardd's counters and latency histograms, reported
+ * on the control socket (control_proto.h). Buckets are quarter powers of
+ * two of microseconds, so a percentile is within 19%. */
 #ifndef PKGGUARD_DAEMON_STATS_H
 #define PKGGUARD_DAEMON_STATS_H
 
@@ -8,14 +8,27 @@
 
 #define STATS_BUCKETS 96
 
-struct daemon_stats {
-	uint64_t events, allows, denies, audit_would_deny, cache_hits, overflows, errors;
-	uint64_t latency_max_ns;
+struct latency_hist {
+	uint64_t max_ns;
 	uint64_t buckets[STATS_BUCKETS];
 };
 
-void stats_latency(struct daemon_stats *s, uint64_t ns);
+struct daemon_stats {
+	uint64_t events, allows, denies, audit_would_deny, cache_hits, overflows, errors;
+	uint64_t reparse_handoffs;     /* denied and handed to the reparse thread */
+	struct latency_hist latency;   /* event read → answer written */
+};
+
+/* Kept by the reparse thread (reparse.c), copied out under its lock. */
+struct reparse_stats {
+	uint64_t reparsed;     /* ran in pkgguard-sandbox */
+	uint64_t nested;       /* a package manager run by the package manager, run as itself */
+	uint64_t fallbacks;    /* could not be reparsed: denied */
+	struct latency_hist latency;   /* event read → process released */
+};
+
+void hist_add(struct latency_hist *h, uint64_t ns);
 /* Upper bound of the bucket holding percentile pct (0..100), in µs. */
-uint64_t stats_percentile_us(const struct daemon_stats *s, unsigned pct);
+uint64_t hist_percentile_us(const struct latency_hist *h, unsigned pct);
 
 #endif

@@ -26,6 +26,12 @@
 #include "daemon_log.h"
 #include "log.h"
 #include "proc_info.h"
+#include "reparse.h"
+#include "reparse_regs.h"
+
+/* How long the answering thread waits for the reparse thread's attach
+ * (normally tens of µs). Past it the exec is denied plainly. */
+#define REPARSE_ATTACH_TIMEOUT_MS 25
 
 static uint64_t now_ns(void)
 {
@@ -159,7 +165,7 @@ static void respond(struct fan_guard *g, int fd, unsigned resp, uint64_t t0)
 	struct fanotify_response r = { .fd = fd, .response = resp };
 
 	if (t0)
-		stats_latency(&g->stats, now_ns() - t0);
+		hist_add(&g->stats.latency, now_ns() - t0);
 	if (write(g->fan_fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
 		g->stats.errors++;
 		log_warn("fanotify response: %s", strerror(errno));
@@ -177,7 +183,7 @@ static void package_of(pid_t pid, char *pkg, size_t len)
 }
 
 static void log_event(const struct decision *d, const char *what, const struct proc_info *p,
-		      const char *file, const char *pkg)
+		      const char *file, const char *pkg, const char *why)
 {
 	char cmd[PROC_CMDLINE_MAX], late[256];
 
@@ -187,7 +193,7 @@ static void log_event(const struct decision *d, const char *what, const struct p
 	}
 	cmdline_text(p, cmd, sizeof(cmd));
 	daemon_log_decision(&(struct decision_record){
-		.decision = what, .reason = reason_name(d->reason), .pid = p->pid, .exe = file,
+		.decision = what, .reason = why ? why : reason_name(d->reason), .pid = p->pid, .exe = file,
 		.pm = d->pm, .package = pkg, .command = cmd });
 }
 
@@ -198,6 +204,37 @@ static bool loader_of_last(const struct fan_guard *g, const struct proc_info *p,
 	const char *base = strrchr(file, '/');
 	base = base ? base + 1 : file;
 	return g->would_pid == p->pid && g->would_start == p->start && strncmp(base, "ld-", 3) == 0;
+}
+
+/* Enforce mode: hands the exec'ing process to the reparse thread, which
+ * attaches while the exec still waits for our answer. 0: attached (the
+ * caller answers FAN_DENY, the thread does the rest); else -errno, why no
+ * reparse is possible (the caller denies and says so). Only the first
+ * file of an exec gets here as a deny (its loader and interpreter are
+ * allowed once the first was, CACHE_EXEC_OK), but the attach is bounded
+ * anyway: past the first file an exec holds a lock that PTRACE_SEIZE
+ * waits for. */
+static int try_reparse(struct fan_guard *g, const struct proc_info *chain, size_t n,
+		       const struct decision *d, const char *file, uint64_t t0)
+{
+	char cwd[PATH_MAX];
+	int threads;
+
+	if (!g->reparse)
+		return -ENOSYS;
+	if (!regs_supported())
+		return -ENOSYS;
+	if (g->self_mntns == 0 || chain[0].mntns != g->self_mntns)
+		return -EXDEV; /* its paths are not ours: no sandbox path to give it */
+	threads = proc_threads(chain[0].pid);
+	if (threads != 1)
+		return threads < 0 ? threads : -EMLINK;
+	if (proc_cwd(chain[0].pid, cwd, sizeof(cwd)) != 0)
+		return -ESRCH;
+	return reparse_submit(g->reparse, &(struct reparse_request){
+		.pid = chain[0].pid, .start = chain[0].start, .t0 = t0, .pm = d->pm, .file = file,
+		.cwd = cwd, .nested_ok = classify_is_root_fork(chain, n, d->root),
+		.commands = g->policy.pms[d->pm_index].commands }, REPARSE_ATTACH_TIMEOUT_MS);
 }
 
 /* t0: when the batch holding this event was read (the latency counts the
@@ -211,7 +248,8 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 	struct stat st;
 	ssize_t len;
 	size_t n = 0;
-	bool would_deny = false;
+	bool would_deny = false, reparsing = false;
+	char why[160] = "";
 
 	g->stats.events++;
 	if (m->pid == g->self) {
@@ -244,28 +282,46 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 	} else {
 		g->stats.errors++; /* gone already: nothing to protect */
 	}
+	if (d.verdict == VERDICT_DENY && g->reparse &&
+	    reparse_take_allowance(g->reparse, chain[0].pid, chain[0].start)) {
+		/* The reparse thread let this process re-issue its exec as it
+		 * was (a nested package manager): it and its loader pass. */
+		classify_allow_exec(g->cls, &chain[0], d.pm_index);
+		d.verdict = VERDICT_ALLOW;
+		d.reason = REASON_NESTED_PM;
+	}
+	if (d.verdict == VERDICT_DENY && g->policy.cfg.mode == MODE_ENFORCE) {
+		int e = try_reparse(g, chain, n, &d, file, t0);
+
+		reparsing = e == 0;
+		if (e)
+			snprintf(why, sizeof(why), "%s (reparse impossible: %s)", reason_name(d.reason),
+				 reparse_error_name(e));
+	}
 	if (d.verdict == VERDICT_DENY && g->policy.cfg.mode == MODE_AUDIT) {
 		d.verdict = VERDICT_ALLOW;
 		would_deny = true;
 	}
-	if (d.verdict == VERDICT_DENY || would_deny)
+	if ((d.verdict == VERDICT_DENY && !reparsing) || would_deny)
 		package_of(chain[0].pid, pkg, sizeof(pkg)); /* procfs only, deny path only */
 	respond(g, m->fd, d.verdict == VERDICT_DENY ? FAN_DENY : FAN_ALLOW, t0);
 	/* Logged only after the answer is written. */
-	if (d.verdict == VERDICT_DENY) {
+	if (reparsing) {
+		g->stats.reparse_handoffs++; /* the reparse thread logs it */
+	} else if (d.verdict == VERDICT_DENY) {
 		g->stats.denies++;
-		log_event(&d, "deny", &chain[0], file, pkg);
+		log_event(&d, "deny", &chain[0], file, pkg, why[0] ? why : NULL);
 	} else {
 		g->stats.allows++;
 		if (would_deny && !loader_of_last(g, &chain[0], file)) {
 			g->stats.audit_would_deny++;
 			g->would_pid = chain[0].pid;
 			g->would_start = chain[0].start;
-			log_event(&d, "would-deny", &chain[0], file, pkg);
+			log_event(&d, "would-deny", &chain[0], file, pkg, NULL);
 		} else if (would_deny) {
 			/* The same exec's loader: already reported. */
 		} else if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG && n > 0) {
-			log_event(&d, "allow", &chain[0], file, NULL);
+			log_event(&d, "allow", &chain[0], file, NULL, NULL);
 		}
 	}
 }
@@ -367,6 +423,17 @@ int fan_guard_open(struct fan_guard *g)
 	g->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (g->sig_fd < 0)
 		return log_fail(errno, "signalfd");
+	{
+		struct stat st;
+
+		g->self_mntns = stat("/proc/self/ns/mnt", &st) == 0 ? (uint64_t)st.st_ino : 0;
+	}
+	/* The tracer thread, started with TERM/INT/HUP already blocked so that
+	 * it inherits the mask (a SIGTERM it took would kill the daemon
+	 * without the clean stop). */
+	r = reparse_open(&g->reparse, g->cls->sandbox_known ? g->sandbox_path : NULL);
+	if (r)
+		return log_fail(-r, "reparse thread");
 	g->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
 				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (g->fan_fd < 0)
@@ -406,6 +473,7 @@ int fan_guard_run(struct fan_guard *g)
 {
 	struct pollfd fds[3 + 1 + CONTROL_MAX_CONNS];
 	uint64_t wd_usec = 0, wd_last_ns = 0;
+	struct reparse_stats rstats;
 	int r = 0;
 
 	if (sd_watchdog_enabled(0, &wd_usec) <= 0)
@@ -442,10 +510,11 @@ int fan_guard_run(struct fan_guard *g)
 			drain_mountinfo(g);
 			(void)mark_filesystems(g);
 		}
+		reparse_stats_copy(g->reparse, &rstats);
 		control_handle(&g->ctl, fds + 3, n - 3,
 			       &(struct control_view){ .mode = daemon_mode_name(g->policy.cfg.mode),
 						       .uptime_s = now_ns() / 1000000000u - g->start_s,
-						       .stats = &g->stats });
+						       .stats = &g->stats, .reparse = &rstats });
 		control_expire(&g->ctl);
 		/* Outside the answering path, a few slots at a time: forget the
 		 * kept fds of processes that died. */
@@ -458,6 +527,8 @@ int fan_guard_run(struct fan_guard *g)
 void fan_guard_close(struct fan_guard *g)
 {
 	control_close(&g->ctl);
+	reparse_close(g->reparse);
+	g->reparse = NULL;
 	if (g->fan_fd >= 0)
 		close(g->fan_fd); /* the kernel allows whatever was pending */
 	if (g->sig_fd >= 0)

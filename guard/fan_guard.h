@@ -12,18 +12,21 @@
 #include "daemon_policy.h"
 #include "daemon_stats.h"
 #include "proc_cache.h"
+#include "reparse.h"
 
 struct fan_guard {
 	/* Set by the caller before fan_guard_open. */
 	const char *config_file;
 	bool config_must_exist;
-	int mode_override;             /* -1, MODE_ENFORCE or MODE_AUDIT */
+	int mode_override;             /* -1, or a guard_mode */
 	const char *control_path;      /* NULL: no control socket */
 	const char *sandbox_path;      /* the trusted pkgguard-sandbox */
 
 	struct daemon_policy policy;
 	struct classifier *cls;
 	struct proc_cache *pcache;     /* kept /proc fds of ancestors */
+	struct reparse *reparse;       /* the tracer thread (enforce mode) */
+	uint64_t self_mntns;           /* our mount namespace: reparse needs the same */
 	struct daemon_stats stats;
 	struct control_server ctl;
 	int fan_fd, sig_fd, mnt_fd;

@@ -1,5 +1,5 @@
 /* pkgguardd.c — main of the fanotify guard: options, then fan_guard.c.
- *   pkgguardd [--foreground] [--config FILE] [--mode enforce|audit]
+ *   pkgguardd [--foreground] [--config FILE] [--mode enforce|deny|audit]
  *             [--control PATH] [--verbose]
  * Exit: 0 stopped by SIGTERM/SIGINT; 1 runtime error; 2 usage or
  * configuration error; 3 fanotify unavailable (not root, kernel without
@@ -18,7 +18,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: pkgguardd [--foreground] [--config FILE] [--mode enforce|audit]\n"
+	fputs("usage: pkgguardd [--foreground] [--config FILE] [--mode enforce|deny|audit]\n"
 	      "                 [--control PATH] [--verbose]\n", out);
 }
 
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			if (daemon_config_parse_mode(optarg, &mode)) {
-				fprintf(stderr, "pkgguardd: --mode: expected enforce or audit, not \"%s\"\n", optarg);
+				fprintf(stderr, "pkgguardd: --mode: expected enforce, deny or audit, not \"%s\"\n", optarg);
 				return 2;
 			}
 			g.mode_override = (int)mode;

@@ -200,3 +200,16 @@ int proc_cwd(pid_t pid, char *buf, size_t len)
 	buf[n] = '\0';
 	return 0;
 }
+
+int proc_threads(pid_t pid)
+{
+	char buf[4096];
+	size_t got;
+	const char *t;
+	int r = read_small(pid, "status", buf, sizeof(buf), &got);
+
+	if (r)
+		return r;
+	t = strstr(buf, "\nThreads:");
+	return t ? atoi(t + strlen("\nThreads:")) : -EINVAL;
+}

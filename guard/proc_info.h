@@ -54,6 +54,10 @@ int proc_pread(int fd, char *buf, size_t len, size_t *got);
 /* Parses the content of /proc/PID/stat (pure, for tests). */
 int proc_parse_stat(const char *buf, pid_t *ppid, uint64_t *start);
 
+/* Number of threads of pid (the "Threads:" line of /proc/PID/status), or
+ * -errno. */
+int proc_threads(pid_t pid);
+
 /* readlink of /proc/PID/cwd into buf (NUL-terminated). 0 or -errno. */
 int proc_cwd(pid_t pid, char *buf, size_t len);
 

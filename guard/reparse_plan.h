@@ -1,0 +1,48 @@
+/* reparse_plan.h — what a reparse turns the failed execve into: reads the
+ * call's filename, argv and envp from the stopped process and builds the
+ * argv of `pkgguard-sandbox --profile PM --pkg-dir CWD [--project-dir
+ * $INIT_CWD] [--package NAME] [--rw DIR]… [--ro DIR]… -- FILE ARGV[1…]`,
+ * reusing the process's own argv strings (only the new words are written).
+ * The environment pointer is passed on as it is: the sandbox scrubs it. */
+#ifndef PKGGUARD_REPARSE_PLAN_H
+#define PKGGUARD_REPARSE_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy.h"
+#include "reparse_layout.h"
+#include "reparse_regs.h"
+#include "tracee_mem.h"
+
+struct reparse_plan {
+	struct argv_item *items;
+	size_t n;
+	struct strlist owned;        /* the new strings the items point to */
+	uint64_t envp;               /* the process's envp */
+	uint64_t orig_args[6];       /* the failed call's arguments */
+	struct tracee_strv log_argv; /* kept across the mmap stops, for the log line */
+};
+
+struct reparse_plan_input {
+	pid_t pid;
+	const char *sandbox;         /* the trusted pkgguard-sandbox */
+	const char *pm;
+	const char *cwd;
+	const char *file;            /* the event's file (for execveat by fd) */
+	const struct tracee_regs *regs;
+	const struct tracee_strv *argv, *envp;
+};
+
+/* The failed call's argv and envp (bounded by ARG_MAX-like limits). */
+int reparse_plan_read(pid_t pid, const struct tracee_regs *regs, struct tracee_strv *argv,
+		      struct tracee_strv *envp);
+/* argv runs one of the package manager's commands (classify.c's rule). */
+bool reparse_plan_is_package_manager(const struct tracee_strv *argv, const struct strlist *commands);
+/* Keeps the failed call's arguments (orig_args) to re-issue it as it was. */
+int reparse_plan_keep(struct reparse_plan *p, const struct tracee_regs *regs);
+int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *in);
+void reparse_plan_free(struct reparse_plan *p);
+
+#endif
