@@ -3,15 +3,18 @@
 # runs in the foreground under `timeout -s KILL` (a stalled permission
 # daemon would make every exec on the machine wait), is stopped by its pid,
 # and its stderr is read for the decision lines. Rows:
-#   enforce: a bypassed install (--script-shell=/bin/sh) cannot run its
+#   deny:    a bypassed install (--script-shell=/bin/sh) cannot run its
 #            postinstall, npm fails, the deny names the package
 #            (control: the same install without the daemon runs it);
+#   enforce: the same bypassed install is reparsed: its postinstall runs in
+#            the sandbox, npm exits 0, the reparse line names the package
+#            and the pending execve's command;
 #   enforce: the same install through `pkgguard run` succeeds, sandboxed;
 #   audit:   the bypassed install runs, a would-deny line is logged;
 #   enforce: unrelated processes are never denied (2000 execs, make -j2);
 #   enforce: a git dependency installs (git is npm's allowed helper);
-#   SIGHUP, broken profile: error names file:line, the daemon runs on and
-#            still denies (old policy); a good reload is logged and takes
+#   SIGHUP (deny mode), broken profile: error names file:line, the daemon
+#            runs on and still denies (old policy); a good reload is logged and takes
 #            effect (control: npm's match section emptied, the install runs);
 #   SIGHUP, broken --config file: error names file:line, the mode stays
 #            (the bad file also switches the mode); the fixed file switches it;
@@ -24,7 +27,6 @@
 . tests/lib.sh
 top=$(pwd)
 BUILD=${BUILD:-build}
-D=$top/$BUILD/pkgguardd
 export PKGGUARD_PROFILE_PATH=$top/profiles
 
 if [ "$(id -u)" != 0 ]; then
@@ -35,79 +37,15 @@ if ! command -v npm >/dev/null 2>&1; then
 	skip "pkgguardd suite" "npm is not installed"
 	exit 0
 fi
-[ -x "$D" ] || { fail "pkgguardd suite" "$D is not built"; exit 0; }
-
-# Another pkgguardd (a second checkout's tests, a benchmark, the installed
-# service) judges the same execs: a deny it makes would look like one of
-# ours. Failures say so, to tell that apart from a bug.
-foreign_daemons() {
-	for _e in /proc/[0-9]*/exe; do
-		_p=${_e#/proc/}
-		_p=${_p%/exe}
-		[ "$_p" != "${dpid:-}" ] || continue
-		case "$(readlink "$_e" 2>/dev/null)" in
-		*/pkgguardd | */"pkgguardd (deleted)") printf ' [another pkgguardd is running: pid %s, %s]' "$_p" "$(readlink "$_e")" ;;
-		esac
-	done
-}
-fail() { echo "not ok - [$T_SUITE/$T_AS] $1: $2$(foreign_daemons)"; }
+[ -x "$top/$BUILD/pkgguardd" ] || { fail "pkgguardd suite" "$BUILD/pkgguardd is not built"; exit 0; }
 
 work=$(mktemp -d /var/tmp/pkgguard-daemon.XXXXXX)
-# tpid: the `timeout` wrapping the daemon; dpid: the daemon itself (from its
-# "guarding" line). Signals go to dpid: killing only timeout would leave the
-# daemon running unsupervised.
-tpid=""
-dpid=""
-stop_daemon() {
-	[ -n "$tpid" ] || return 0
-	if [ -n "$dpid" ]; then kill "$dpid" 2>/dev/null; else kill "$tpid" 2>/dev/null; fi
-	wait "$tpid" 2>/dev/null
-	cat "$work/d.err" >>"$work/d.all" # every daemon's log, for KEEP=1
-	tpid=""
-	dpid=""
-}
+. tests/daemon_lib.sh
 cleanup() {
 	stop_daemon
 	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-
-# start_daemon_with ARGS... — the daemon with ARGS (and $DENV, "VAR=value"
-# words put in its environment); its control socket is $ctl. 0 when it is
-# guarding, 1 when it could not start.
-DENV=""
-ctl=""
-start_daemon_with() {
-	: >"$work/d.err"
-	ctl=$work/control.$$.$(date +%s%N)
-	# shellcheck disable=SC2086 # DENV is a list of words
-	env $DENV timeout -s KILL 120 "$D" --foreground "$@" --control "$ctl" 2>"$work/d.err" &
-	tpid=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		dpid=$(sed -n 's/^pkgguardd: guarding exec.*, pid \([0-9][0-9]*\)$/\1/p' "$work/d.err")
-		[ -n "$dpid" ] && return 0
-		kill -0 "$tpid" 2>/dev/null || break
-		sleep 0.05
-		i=$((i + 1))
-	done
-	stop_daemon
-	return 1
-}
-# start_daemon MODE — the daemon with no config file, in MODE.
-start_daemon() { start_daemon_with --config /dev/null --mode "$1"; }
-# wait_log ERE [FROM] — 0 once a line of d.err (from line FROM on) matches
-# ERE, 1 after 5 s.
-wait_log() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		tail -n +"${2:-1}" "$work/d.err" | grep -Eq "$1" && return 0
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	return 1
-}
-log_lines() { wc -l <"$work/d.err"; }
 
 if ! start_daemon enforce; then
 	skip "pkgguardd suite" "the daemon cannot start here: $(tail -n 1 "$work/d.err")"
@@ -140,25 +78,42 @@ else
 	fail "control: without pkgguardd the bypassed postinstall runs" "$(tail -n 2 "$p.out" | tr '\n' ' ')"
 fi
 
-# enforce: the bypassed install cannot run its script.
+# deny: the bypassed install cannot run its script.
 p=$(new_project enforce)
-start_daemon enforce
+start_daemon deny
 if bypassed_install "$p"; then rc=0; else rc=$?; fi
 stop_daemon
 if [ "$rc" = 0 ]; then
-	fail "enforce: a bypassed install fails" "npm exited 0"
+	fail "deny: a bypassed install fails" "npm exited 0"
 else
-	pass "enforce: a bypassed install fails (npm exit $rc)"
+	pass "deny: a bypassed install fails (npm exit $rc)"
 fi
 if [ -z "$(canary_of "$p")" ]; then
-	pass "enforce: the bypassed postinstall did not run"
+	pass "deny: the bypassed postinstall did not run"
 else
-	fail "enforce: the bypassed postinstall did not run" "canary: $(canary_of "$p")"
+	fail "deny: the bypassed postinstall did not run" "canary: $(canary_of "$p")"
 fi
 if grep -q '^pkgguardd: deny .*package=daemon-canary' "$work/d.err"; then
-	pass "enforce: the deny is logged with the package"
+	pass "deny: the deny is logged with the package"
 else
-	fail "enforce: the deny is logged with the package" "$(tr '\n' ' ' <"$work/d.err")"
+	fail "deny: the deny is logged with the package" "$(tr '\n' ' ' <"$work/d.err")"
+fi
+
+# enforce: the same bypassed install is reparsed into the sandbox.
+p=$(new_project reparse)
+start_daemon enforce
+if bypassed_install "$p"; then rc=0; else rc=$?; fi
+stop_daemon
+if [ "$rc" = 0 ] && [ "$(canary_of "$p")" = pkgguard ]; then
+	pass "enforce: the bypassed install is reparsed (npm exit 0, the postinstall ran in the sandbox)"
+else
+	fail "enforce: the bypassed install is reparsed" \
+		"npm exit $rc, canary '$(canary_of "$p")', $(grep -E '^pkgguardd: (deny|reparse)' "$work/d.err" | head -n 2 | tr '\n' ' ')"
+fi
+if grep -q '^pkgguardd: reparse .*package=daemon-canary .*command=/bin/sh -c cat /proc/sys/kernel/hostname > canary' "$work/d.err"; then
+	pass "enforce: the reparse is logged with the package and the pending command"
+else
+	fail "enforce: the reparse is logged with the package and the pending command" "$(grep -E '^pkgguardd: (deny|reparse)' "$work/d.err" | tr '\n' ' ')"
 fi
 
 # enforce + pkgguard run: the script runs, in the sandbox.
@@ -251,7 +206,7 @@ prof=$work/profiles
 mkdir -p "$prof"
 cp profiles/*.conf "$prof/"
 DENV="PKGGUARD_PROFILE_PATH=$prof"
-if start_daemon_with --config /dev/null --mode enforce; then
+if start_daemon_with --config /dev/null --mode deny; then
 	p=$(new_project hup-before)
 	if bypassed_install "$p" || [ -n "$(canary_of "$p")" ]; then
 		fail "SIGHUP: before the reload the bypassed install is denied" "canary '$(canary_of "$p")'"
@@ -285,7 +240,7 @@ if start_daemon_with --config /dev/null --mode enforce; then
 	cp profiles/npm.conf "$prof/npm.conf"
 	from=$(($(log_lines) + 1))
 	kill -HUP "$dpid"
-	if wait_log '^pkgguardd: reloaded: mode enforce, 3 package managers' "$from" &&
+	if wait_log '^pkgguardd: reloaded: mode deny, [0-9]+ package managers' "$from" &&
 		! tail -n +"$from" "$work/d.err" | grep -q 'reload failed'; then
 		pass "SIGHUP, fixed profile: the reload is logged"
 	else
