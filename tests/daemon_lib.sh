@@ -35,15 +35,15 @@ stop_daemon() {
 }
 
 # start_daemon_with ARGS... — the daemon with ARGS (and $DENV, "VAR=value"
-# words put in its environment); its control socket is $ctl. 0 when it is
+# words put in its environment); its control socket is $dctl. 0 when it is
 # guarding, 1 when it could not start.
 DENV=""
-ctl=""
+dctl=""
 start_daemon_with() {
 	: >"$work/d.err"
-	ctl=$work/control.$$.$(date +%s%N)
+	dctl=$work/control.$$.$(date +%s%N)
 	# shellcheck disable=SC2086 # DENV is a list of words
-	env $DENV timeout -s KILL ${DAEMON_TIMEOUT:-120} "$D" --foreground "$@" --control "$ctl" 2>"$work/d.err" &
+	env $DENV timeout -s KILL ${DAEMON_TIMEOUT:-120} "$D" --foreground "$@" --control "$dctl" 2>"$work/d.err" &
 	tpid=$!
 	_i=0
 	while [ $_i -lt 100 ]; do

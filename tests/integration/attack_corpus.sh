@@ -33,6 +33,7 @@ fi
 [ -x "$SB" ] && [ -x "$PROBE" ] || { fail "attack corpus" "$SB or $PROBE is not built"; exit 0; }
 
 work=$(mktemp -d /var/tmp/pkgguard-attacks.XXXXXX) || exit 1
+[ -z "${CORPUS_DAEMON:-}" ] || . tests/daemon_lib.sh
 chmod 755 "$work" # the sudo row runs its installs as nobody
 TAG=pgatk$$x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 listener=""
@@ -58,6 +59,7 @@ remove_drops() {
 	rm -f /tmp/*"$TAG"* /dev/shm/*"$TAG"* "$work"/*"$TAG"* "$work"/drop/*
 }
 cleanup() {
+	[ -z "${CORPUS_DAEMON:-}" ] || stop_daemon
 	kill_leftovers
 	[ -n "$listener" ] && kill "$listener" 2>/dev/null
 	remove_drops
@@ -126,7 +128,9 @@ snapshot() { # DIR... — files of each DIR (not node_modules or the package man
 		[ -d "$d" ] || continue
 		find "$d" -name node_modules -prune -o -type f ! -name package.json ! -name package-lock.json \
 			! -name pnpm-lock.yaml ! -name pnpm-workspace.yaml -print | sort | xargs -r sha256sum
-		find "$d" -name node_modules -prune -o -type d -print | sort
+		# yarn run as a user makes its global bin directory ~/.yarn/bin
+		# itself; the directories are left out, any file in them is not.
+		find "$d" -name node_modules -prune -o -type d ! -path "$d/.yarn" ! -path "$d/.yarn/bin" -print | sort
 	done
 }
 
@@ -184,6 +188,16 @@ install_plain() { # PM DIR TARBALL
 # for npm and pnpm, replayed for yarn). PKGGUARD_SANDBOX=FILE (the suite's
 # self-check with tests/fixtures/null-sandbox.sh) routes through FILE instead.
 install_sandboxed() { # PM DIR TARBALL
+	if [ -n "${CORPUS_DAEMON:-}" ]; then
+		# daemon_corpus.sh: no wrapper, no routing, plain package manager;
+		# pkgguardd (enforce) reparses every script into the sandbox.
+		start_daemon enforce || { echo "pkgguardd did not start: $(tail -n 1 "$work/d.err")"; return 125; }
+		install_plain "$@"
+		_rc=$?
+		stop_daemon
+		cat "$work/d.err"
+		return $_rc
+	fi
 	if [ -n "${PKGGUARD_SANDBOX:-}" ]; then
 		case "$1" in
 		npm) WRAP="" pm_run "$2" "$1" "$3" npm_config_script_shell="$SB" ;;
@@ -311,6 +325,8 @@ harm_wiper() {
 }
 contained_wiper() { why=""; }
 
+ROWHOW=""
+[ -n "${CORPUS_DAEMON:-}" ] && ROWHOW=" (plain install, pkgguardd reparse)"
 # row PM NAME — control, undo, sandboxed install, checks.
 row() {
 	pm=$1 name=$2
@@ -371,11 +387,11 @@ row() {
 	[ -z "$_p" ] || what="$what processes left: $_p;"
 	"contained_$name" "$pkgdir" "$proj" || what="$what$why"
 	if [ "$ctl" != ok ]; then
-		fail "$pm $name: contained by the sandbox" "vacuous: its control failed"
+		fail "$pm $name: contained by the sandbox$ROWHOW" "vacuous: its control failed"
 	elif [ -z "$what" ]; then
-		pass "$pm $name: contained by the sandbox (install exit $rc)"
+		pass "$pm $name: contained by the sandbox$ROWHOW (install exit $rc)"
 	else
-		fail "$pm $name: contained by the sandbox" "$(printf 'install exit %s;%s %s' "$rc" "$what" "$(tail -n 3 "$work/out")" | tr '\\\n' '  ' | cut -c1-700)"
+		fail "$pm $name: contained by the sandbox$ROWHOW" "$(printf 'install exit %s;%s %s' "$rc" "$what" "$(tail -n 3 "$work/out")" | tr '\\\n' '  ' | cut -c1-700)"
 	fi
 	kill_leftovers
 	remove_drops

@@ -274,7 +274,7 @@ DENV=""
 # and has an unknown key; the mode must stay (nothing of a bad file is
 # applied). Control: the same switch without the unknown key takes effect.
 cfg=$work/pkgguardd.conf
-mode_of() { "$top/$BUILD/pkgguard" status --json --socket "$ctl" 2>/dev/null |
+mode_of() { "$top/$BUILD/pkgguard" status --json --socket "$dctl" 2>/dev/null |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["mode"])' 2>/dev/null; }
 if ! command -v python3 >/dev/null 2>&1; then
 	skip "SIGHUP, broken config" "python3 is not installed"
@@ -416,11 +416,11 @@ fi
 if ! command -v python3 >/dev/null 2>&1; then
 	skip "pkgguard status" "python3 is not installed"
 elif start_daemon enforce; then
-	j0=$("$top/$BUILD/pkgguard" status --json --socket "$ctl" 2>&1)
+	j0=$("$top/$BUILD/pkgguard" status --json --socket "$dctl" 2>&1)
 	i=0
 	while [ $i -lt 200 ]; do /bin/true; i=$((i + 1)); done
-	j1=$("$top/$BUILD/pkgguard" status --json --socket "$ctl" 2>&1)
-	txt=$("$top/$BUILD/pkgguard" status --socket "$ctl" 2>&1)
+	j1=$("$top/$BUILD/pkgguard" status --json --socket "$dctl" 2>&1)
+	txt=$("$top/$BUILD/pkgguard" status --socket "$dctl" 2>&1)
 	trc=$?
 	why=$(printf '%s\n%s\n' "$j0" "$j1" | python3 -c '
 import json, sys
@@ -455,7 +455,7 @@ if b["latency_us"]["max"] < b["latency_us"]["p50"]: print("max latency below p50
 		fail "pkgguard status: mode, counters and latency percentiles" "exit $trc: $(echo "$txt" | tr '\n' '|')"
 	fi
 	stop_daemon
-	if out=$("$top/$BUILD/pkgguard" status --socket "$ctl" 2>&1); then
+	if out=$("$top/$BUILD/pkgguard" status --socket "$dctl" 2>&1); then
 		fail "pkgguard status control: fails once the daemon is stopped" "exit 0: $out"
 	else
 		pass "pkgguard status control: fails once the daemon is stopped"
