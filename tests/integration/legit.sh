@@ -14,7 +14,12 @@ export PKGGUARD_PROFILE_PATH=$top/profiles
 [ -x "$PG" ] || { fail "legit suite" "$PG is not built"; exit 0; }
 command -v npm >/dev/null 2>&1 || { skip "legit suite" "npm is not installed"; exit 0; }
 work=$(mktemp -d /var/tmp/pkgguard-legit.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
+if [ -n "${LEGIT_DAEMON:-}" ]; then
+	. tests/daemon_lib.sh
+	trap 'stop_daemon; rm -rf "$work"' EXIT INT TERM
+else
+	trap 'rm -rf "$work"' EXIT INT TERM
+fi
 fix=$top/tests/fixtures
 
 mkdir -p "$work/tarballs"
@@ -48,14 +53,37 @@ project() {
 }
 
 # install PM SPEC...: through pkgguard run, offline, with a private cache.
+# daemon_legit.sh (LEGIT_DAEMON=1): the plain package manager, its script
+# shell named as /bin/sh so that nothing routes it, with pkgguardd (enforce)
+# running for the install and its log appended to the output.
 install() {
+	if [ -n "${LEGIT_DAEMON:-}" ]; then
+		start_daemon enforce || { echo "pkgguardd did not start: $(tail -n 1 "$work/d.err")"; return 125; }
+		WRAP="" npm_config_script_shell=/bin/sh PNPM_CONFIG_SCRIPT_SHELL=/bin/sh install_with "$@"
+		_rc=$?
+		stop_daemon
+		cat "$work/d.err"
+		return $_rc
+	fi
+	WRAP="$PG run --" install_with "$@"
+}
+install_with() {
 	_pm=$1
 	shift
+	# shellcheck disable=SC2086 # WRAP is a command prefix
 	case "$_pm" in
-	npm) timeout 120 "$PG" run -- npm install --no-audit --no-fund --no-update-notifier --offline "$@" ;;
-	pnpm) timeout 120 "$PG" run -- pnpm add --offline --store-dir "$work/store-pnpm" "$@" ;;
-	yarn) YARN_CACHE_FOLDER=$work/yarn-cache timeout 120 "$PG" run -- yarn add --offline --no-lockfile --non-interactive "$@" ;;
+	npm) timeout 120 $WRAP npm install --no-audit --no-fund --no-update-notifier --offline "$@" ;;
+	pnpm) timeout 120 $WRAP pnpm add --offline --store-dir "$work/store-pnpm" "$@" ;;
+	yarn) YARN_CACHE_FOLDER=$work/yarn-cache timeout 120 $WRAP yarn add --offline --no-lockfile --non-interactive "$@" ;;
 	esac
+}
+
+# reparsed ERE — under the daemon, its log (in $out) shows a reparse line
+# matching ERE (the package, or the command for npm's linked file: dependency,
+# which runs outside node_modules): success alone would also follow from a
+# script the daemon let run outside. Always true through pkgguard run.
+reparsed() {
+	[ -z "${LEGIT_DAEMON:-}" ] || echo "$out" | grep -Eq "^pkgguardd: reparse .*($1)"
 }
 
 spec() { # PM NAME: how PM is told to install a tarball or the local directory
@@ -74,14 +102,15 @@ for pm in npm pnpm yarn; do
 	fi
 	project "$pm"
 	out=$(install "$pm" "$(spec "$pm" legit-prints)" 2>&1)
-	if [ $? = 0 ] && echo "$out" | grep -q 'legit-prints@1.0.0 *postinstall *0 .* ok'; then
+	if [ $? = 0 ] && echo "$out" | grep -Eq 'legit-prints@1.0.0 *postinstall *0 .* ok|^pkgguardd: reparse .*package=legit-prints'; then
 		pass "$pm: a postinstall that only prints succeeds sandboxed"
 	else
 		fail "$pm: a postinstall that only prints succeeds sandboxed" "$(echo "$out" | tail -n 4)"
 	fi
 
 	out=$(install "$pm" "$(spec "$pm" legit-ships-binary)" 2>&1)
-	if [ $? = 0 ] && [ "$(cat node_modules/legit-ships-binary/validated.txt 2>/dev/null)" = "tool 1.0.0" ]; then
+	if [ $? = 0 ] && [ "$(cat node_modules/legit-ships-binary/validated.txt 2>/dev/null)" = "tool 1.0.0" ] &&
+		reparsed 'package=legit-ships-binary '; then
 		pass "$pm: a postinstall that runs the binary shipped in its tarball succeeds sandboxed"
 	else
 		fail "$pm: a postinstall that runs the binary shipped in its tarball succeeds sandboxed" "$(echo "$out" | tail -n 4)"
@@ -91,7 +120,7 @@ for pm in npm pnpm yarn; do
 	# npm links a file: directory (the script builds in the source), pnpm
 	# and yarn copy it into node_modules (the script builds the copy).
 	if [ $? = 0 ] && { [ "$(cat "$work/localdep-$pm/built.txt" 2>/dev/null)" = built ] ||
-		[ "$(cat node_modules/legit-localdep/built.txt 2>/dev/null)" = built ]; }; then
+		[ "$(cat node_modules/legit-localdep/built.txt 2>/dev/null)" = built ]; } && reparsed 'package=legit-localdep |command=/bin/sh -c echo built > built.txt'; then
 		pass "$pm: a file: directory dependency builds into its own directory sandboxed"
 	else
 		fail "$pm: a file: directory dependency builds into its own directory sandboxed" "$(echo "$out" | tail -n 4)"
@@ -115,7 +144,8 @@ for pm in npm pnpm yarn; do
 		continue
 	fi
 	out=$(install "$pm" "$(spec "$pm" tiny-addon)" 2>&1)
-	if [ $? = 0 ] && [ "$(node -e 'console.log(require("tiny-addon").hello())' 2>&1)" = "hi from addon" ]; then
+	if [ $? = 0 ] && [ "$(node -e 'console.log(require("tiny-addon").hello())' 2>&1)" = "hi from addon" ] &&
+		reparsed 'package=tiny-addon '; then
 		pass "$pm: node-gyp builds a C addon offline in the sandbox, and it loads"
 	else
 		fail "$pm: node-gyp builds a C addon offline in the sandbox, and it loads" "$(echo "$out" | tail -n 6)"
