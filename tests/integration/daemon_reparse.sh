@@ -1,0 +1,212 @@
+#!/bin/sh
+# daemon_reparse.sh — exec reparse, the mechanism itself, with a stand-in
+# package manager (tests/fixtures/daemon/testpm/pgtest-pm, recognised by the
+# test profile pgtest.conf) that starts its child the three ways real ones
+# do: fork, vfork (CPython's subprocess: the child on the parent's stack)
+# and posix_spawn (glibc: a small private stack). Rows:
+#   fixture: strace shows each method really is fork / vfork / posix_spawn's
+#            clone(CLONE_VM|CLONE_VFORK), and without the daemon the child
+#            runs on the host (the control of every row below);
+#   enforce: for each method, the child runs in the sandbox (it sees the
+#            sandbox's hostname), its output and exit status reach the
+#            package manager, the reparse is logged; again with every
+#            reparse forced through the injected-mmap path;
+#   nested:  the package manager's fork running the package manager again
+#            runs as itself (logged), and that one's child is reparsed;
+#   fallback: a child already traced (strace -f) is denied, not hung, and
+#            the reason is logged;
+#   kill -9 of the daemon during a burst of reparses: every install ends,
+#            no process is left stopped;
+#   status:  reparse counters and latency percentiles.
+. tests/lib.sh
+top=$(pwd)
+BUILD=${BUILD:-build}
+if [ "$(id -u)" != 0 ]; then
+	skip "reparse suite" "needs root (fanotify permission events, ptrace of any process)"
+	exit 0
+fi
+[ -x "$top/$BUILD/pkgguardd" ] || { fail "reparse suite" "$BUILD/pkgguardd is not built"; exit 0; }
+if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import subprocess, sys; subprocess._USE_VFORK; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+	skip "reparse suite" "needs /usr/bin/python3 >= 3.11 (subprocess._USE_VFORK) for the stand-in package manager"
+	exit 0
+fi
+
+work=$(mktemp -d /var/tmp/pkgguard-reparse.XXXXXX)
+chmod 755 "$work"
+. tests/daemon_lib.sh
+TAG=pgrp$$x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+bg_pids=""
+cleanup() {
+	stop_daemon
+	for p in $bg_pids; do kill "$p" 2>/dev/null; done
+	[ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+PM=$top/tests/fixtures/daemon/testpm/pgtest-pm
+export PKGGUARD_PROFILE_PATH=$top/tests/fixtures/daemon/testpm:$top/profiles
+printf 'mode = "enforce";\nprofiles = [ "npm", "pgtest" ];\n' >"$work/pkgguardd.conf"
+start_pgtest() { start_daemon_with --config "$work/pkgguardd.conf" "$@"; }
+
+pkg=$work/proj/node_modules/pkg-a
+mkdir -p "$pkg"
+HOSTNAME_HOST=$(cat /proc/sys/kernel/hostname)
+CHILD="cat /proc/sys/kernel/hostname > where.txt; echo out-$TAG; exit 7"
+
+# run_pm METHOD [PREFIX...] — pgtest-pm METHOD /bin/sh -c CHILD in $pkg;
+# its output in $work/pm.out, its status in $rc.
+run_pm() {
+	_m=$1
+	shift
+	rm -f "$pkg/where.txt"
+	(cd "$pkg" && timeout 60 "$@" "$PM" "$_m" /bin/sh -c "$CHILD") >"$work/pm.out" 2>&1
+	rc=$?
+}
+where() { cat "$pkg/where.txt" 2>/dev/null; }
+
+# ---- fixture: the methods are what they say; the control runs on the host
+for m in fork vfork posix_spawn; do
+	if command -v strace >/dev/null 2>&1; then
+		run_pm "$m" strace -f -qq -e trace=clone,clone3,vfork,fork -o "$work/strace.$m"
+		case "$m" in
+		fork) ok=$(grep -E 'clone\(|clone3\(|fork\(' "$work/strace.$m" | grep -v CLONE_VM | head -n 1) ;;
+		*) ok=$(grep -E 'vfork\(|CLONE_VM\|CLONE_VFORK|CLONE_VFORK\|CLONE_VM' "$work/strace.$m" | head -n 1) ;;
+		esac
+		if [ -n "$ok" ]; then
+			pass "fixture: pgtest-pm $m starts its child with $(echo "$ok" | cut -c1-60)"
+		else
+			fail "fixture: pgtest-pm $m" "no matching clone: $(tr '\n' ' ' <"$work/strace.$m" | cut -c1-300)"
+		fi
+	else
+		skip "fixture: pgtest-pm $m" "strace is not installed"
+	fi
+	run_pm "$m"
+	if [ "$rc" = 7 ] && [ "$(where)" = "$HOSTNAME_HOST" ] && grep -q "out-$TAG" "$work/pm.out"; then
+		ctl_ok=1
+		pass "control: without pkgguardd, pgtest-pm $m runs its child on the host (exit 7, hostname $HOSTNAME_HOST)"
+	else
+		fail "control: without pkgguardd, pgtest-pm $m runs its child on the host" "exit $rc, where '$(where)', $(tr '\n' ' ' <"$work/pm.out")"
+	fi
+done
+
+# ---- enforce: each method reparsed (and again through the mmap path)
+for path in stack mmap; do
+	DENV=""
+	[ "$path" = mmap ] && DENV="PKGGUARDD_REPARSE_FORCE_MMAP=1"
+	if ! start_pgtest; then
+		fail "enforce ($path): the daemon starts" "$(tail -n 2 "$work/d.err" | tr '\n' ' ')"
+		continue
+	fi
+	for m in fork vfork posix_spawn; do
+		from=$(($(log_lines) + 1))
+		run_pm "$m"
+		if [ "$rc" = 7 ] && [ "$(where)" = pkgguard ] && grep -q "out-$TAG" "$work/pm.out" && grep -q '^exit 7$' "$work/pm.out" &&
+			wait_log "^pkgguardd: reparse pid=[0-9]+ exe=/usr/bin/dash pm=pgtest package=pkg-a reason=unsandboxed-script command=/bin/sh -c cat" "$from"; then
+			pass "enforce ($path): pgtest-pm $m — the child ran in the sandbox, its output and exit 7 reached the package manager"
+		else
+			fail "enforce ($path): pgtest-pm $m — the child ran in the sandbox" \
+				"exit $rc, where '$(where)', out: $(tr '\n' ' ' <"$work/pm.out" | cut -c1-200) log: $(tail -n +"$from" "$work/d.err" | grep -v '^pkgguardd: allow' | tr '\n' ' ' | cut -c1-300)"
+		fi
+	done
+	stop_daemon
+	DENV=""
+done
+
+# ---- nested: the package manager run by the package manager runs as itself
+if start_pgtest; then
+	from=$(($(log_lines) + 1))
+	rm -f "$pkg/where.txt"
+	(cd "$pkg" && timeout 60 "$PM" fork "$PM" vfork /bin/sh -c "$CHILD") >"$work/pm.out" 2>&1
+	rc=$?
+	if [ "$rc" = 7 ] && [ "$(where)" = pkgguard ] &&
+		wait_log '^pkgguardd: allow .*pm=pgtest .*reason=nested-package-manager command=[^ ]*pgtest-pm vfork' "$from" &&
+		wait_log '^pkgguardd: reparse .*pm=pgtest .*command=/bin/sh -c cat' "$from"; then
+		pass "nested: pgtest-pm started by pgtest-pm runs as itself, its child is reparsed (exit 7)"
+	else
+		fail "nested: pgtest-pm started by pgtest-pm runs as itself, its child is reparsed" \
+			"exit $rc, where '$(where)', $(tail -n +"$from" "$work/d.err" | grep -v '^pkgguardd: allow pid=[0-9]* exe=[^ ]* pm=- ' | tr '\n' ' ' | cut -c1-400)"
+	fi
+	stop_daemon
+else
+	fail "nested: the daemon starts" "$(tail -n 2 "$work/d.err" | tr '\n' ' ')"
+fi
+
+# ---- fallback: a traced child cannot be reparsed: denied, not hung
+if ! command -v strace >/dev/null 2>&1; then
+	skip "fallback: an already traced child is denied" "strace is not installed"
+elif start_pgtest; then
+	from=$(($(log_lines) + 1))
+	run_pm fork strace -f -qq -o /dev/null
+	left=$(stopped_pids)
+	if [ "$rc" = 126 ] && grep -q 'spawn failed: Operation not permitted' "$work/pm.out" && [ -z "$(where)" ] &&
+		wait_log '^pkgguardd: deny .*pm=pgtest .*reparse impossible: already traced' "$from"; then
+		pass "fallback: a child already traced by strace -f is denied (EPERM), the reason logged"
+	else
+		fail "fallback: a child already traced by strace -f is denied" \
+			"exit $rc, where '$(where)', out $(tr '\n' ' ' <"$work/pm.out"), log $(tail -n +"$from" "$work/d.err" | grep -v '^pkgguardd: allow' | tr '\n' ' ' | cut -c1-300)"
+	fi
+	if [ -z "$left" ]; then
+		pass "fallback: no process is left stopped"
+	else
+		fail "fallback: no process is left stopped" "stopped: $left"
+	fi
+	stop_daemon
+else
+	fail "fallback: the daemon starts" "$(tail -n 2 "$work/d.err" | tr '\n' ' ')"
+fi
+
+# ---- kill -9 of the daemon in the middle of a burst of reparses
+if start_pgtest; then
+	bg_pids=""
+	for i in 1 2 3 4 5 6; do
+		case $i in 1 | 4) m=fork ;; 2 | 5) m=vfork ;; *) m=posix_spawn ;; esac
+		(cd "$pkg" && n=0 && while [ $n -lt 40 ]; do
+			timeout 30 "$PM" "$m" /bin/sh -c "true $TAG" >/dev/null 2>&1
+			n=$((n + 1))
+		done; echo done >"$work/burst.$i") &
+		bg_pids="$bg_pids $!"
+	done
+	sleep 1.5
+	before=$(grep -c '^pkgguardd: reparse ' "$work/d.err")
+	kill -9 "$dpid"
+	wait "$tpid" 2>/dev/null
+	tpid=""
+	dpid=""
+	ended=0
+	for p in $bg_pids; do
+		# each loop is bounded (40 runs of at most 30 s): wait for it
+		wait "$p" 2>/dev/null
+	done
+	for i in 1 2 3 4 5 6; do [ -f "$work/burst.$i" ] && ended=$((ended + 1)); done
+	bg_pids=""
+	left=""
+	for p in $(stopped_pids); do
+		grep -q "$TAG" "/proc/$p/cmdline" 2>/dev/null && left="$left $p"
+	done
+	if [ "$before" -gt 0 ] && [ "$ended" = 6 ] && [ -z "$left" ]; then
+		pass "kill -9 during a burst of reparses ($before done before): all 6 loops ended, nothing left stopped"
+	else
+		fail "kill -9 during a burst of reparses" "reparses before the kill: $before, loops ended: $ended/6, stopped: $left"
+	fi
+else
+	fail "kill -9 during a burst: the daemon starts" "$(tail -n 2 "$work/d.err" | tr '\n' ' ')"
+fi
+
+# ---- status: reparse counters and latency
+if start_pgtest; then
+	for m in fork vfork posix_spawn fork vfork posix_spawn; do run_pm "$m"; done
+	j=$("$top/$BUILD/pkgguard" status --json --socket "$dctl" 2>&1)
+	if echo "$j" | /usr/bin/python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+assert j["reparsed"] >= 6, j
+assert j["reparse_fallbacks"] == 0, j
+l = j["reparse_latency_us"]
+assert 0 < l["p50"] <= l["p99"], l
+' 2>"$work/py.err"; then
+		pass "status: reparse counters and latency percentiles ($(echo "$j" | sed 's/.*"reparse_latency_us":\({[^}]*}\).*/\1/'))"
+	else
+		fail "status: reparse counters and latency percentiles" "$j $(tail -n 1 "$work/py.err")"
+	fi
+	stop_daemon
+fi
