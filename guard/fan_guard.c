@@ -224,8 +224,6 @@ static int try_reparse(struct fan_guard *g, const struct proc_info *chain, size_
 		return -ENOSYS;
 	if (!regs_supported())
 		return -ENOSYS;
-	if (g->self_mntns == 0 || chain[0].mntns != g->self_mntns)
-		return -EXDEV; /* its paths are not ours: no sandbox path to give it */
 	threads = proc_threads(chain[0].pid);
 	if (threads != 1)
 		return threads < 0 ? threads : -EMLINK;
@@ -371,6 +369,7 @@ static int trust_sandbox(struct fan_guard *g)
 	g->cls->sandbox_known = true;
 	g->cls->sandbox_dev = st.st_dev;
 	g->cls->sandbox_ino = st.st_ino;
+	reparse_trust(g->reparse, st.st_dev, st.st_ino);
 	return 0;
 }
 
@@ -423,15 +422,11 @@ int fan_guard_open(struct fan_guard *g)
 	g->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (g->sig_fd < 0)
 		return log_fail(errno, "signalfd");
-	{
-		struct stat st;
-
-		g->self_mntns = stat("/proc/self/ns/mnt", &st) == 0 ? (uint64_t)st.st_ino : 0;
-	}
 	/* The tracer thread, started with TERM/INT/HUP already blocked so that
 	 * it inherits the mask (a SIGTERM it took would kill the daemon
 	 * without the clean stop). */
-	r = reparse_open(&g->reparse, g->cls->sandbox_known ? g->sandbox_path : NULL);
+	r = reparse_open(&g->reparse, g->cls->sandbox_known ? g->sandbox_path : NULL, g->cls->sandbox_dev,
+			 g->cls->sandbox_ino);
 	if (r)
 		return log_fail(-r, "reparse thread");
 	g->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,

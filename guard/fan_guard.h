@@ -26,7 +26,6 @@ struct fan_guard {
 	struct classifier *cls;
 	struct proc_cache *pcache;     /* kept /proc fds of ancestors */
 	struct reparse *reparse;       /* the tracer thread (enforce mode) */
-	uint64_t self_mntns;           /* our mount namespace: reparse needs the same */
 	struct daemon_stats stats;
 	struct control_server ctl;
 	int fan_fd, sig_fd, mnt_fd;

@@ -54,6 +54,8 @@ struct reparse {
 	pthread_mutex_t mu;
 	int req_fd, ack_fd, quit_fd, chld_fd;
 	char *sandbox_path;
+	dev_t sandbox_dev;        /* under mu: SIGHUP may re-stat it */
+	ino_t sandbox_ino;
 	bool force_mmap;
 
 	/* Main → tracer, one request at a time (under mu). */
@@ -87,7 +89,8 @@ const char *reparse_error_name(int err)
 	case -ETIMEDOUT: return "attach timed out";
 	case -ESRCH: return "process gone";
 	case -ENOSYS: return "architecture not supported";
-	case -EXDEV: return "other mount namespace";
+	case -EXDEV: return "the trusted pkgguard-sandbox is not at its path in the process's mount namespace";
+	case -ELOOP: return "the sandbox itself was refused";
 	case -EMLINK: return "multi-threaded process";
 	case -ENOEXEC: return "not a native execve";
 	case -EFAULT: return "memory not writable";
@@ -263,6 +266,25 @@ static int restart_as_is(struct reparse *r, struct job *j)
 	return ptrace(PTRACE_DETACH, j->pid, NULL, NULL) == 0 ? 0 : -errno;
 }
 
+/* The sandbox the rewrite names must be the trusted file in the process's
+ * own view (its mount namespace may not be ours), and the failed call must
+ * not already be that sandbox (a reparse of a reparse would loop). */
+static int check_target(struct reparse *r, const struct job *j)
+{
+	char name[PATH_MAX];
+	uint64_t file = j->regs.arg[j->regs.nr == SYS_execveat ? 1 : 0];
+	dev_t dev;
+	ino_t ino;
+
+	pthread_mutex_lock(&r->mu);
+	dev = r->sandbox_dev;
+	ino = r->sandbox_ino;
+	pthread_mutex_unlock(&r->mu);
+	if (tracee_read_string(j->pid, file, name, sizeof(name)) == 0 && strcmp(name, r->sandbox_path) == 0)
+		return -ELOOP;
+	return reparse_plan_sandbox_visible(j->pid, r->sandbox_path, dev, ino);
+}
+
 /* The process stopped after our deny: read the failed call, rewrite it. */
 static void on_first_stop(struct reparse *r, struct job *j)
 {
@@ -279,6 +301,8 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		e = regs_check_syscall_insn(j->pid, &j->regs);
 	if (!e)
 		e = reparse_plan_read(j->pid, &j->regs, &argv, &envp);
+	if (!e)
+		e = check_target(r, j);
 	if (e) {
 		fail_job(r, j, e, 0, argv.n ? &argv : NULL);
 		goto out;
@@ -579,7 +603,17 @@ static void *tracer_main(void *arg)
 /* ------------------------------------------------------------------ */
 /* Main-thread side                                                    */
 
-int reparse_open(struct reparse **out, const char *sandbox_path)
+void reparse_trust(struct reparse *r, dev_t dev, ino_t ino)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->sandbox_dev = dev;
+	r->sandbox_ino = ino;
+	pthread_mutex_unlock(&r->mu);
+}
+
+int reparse_open(struct reparse **out, const char *sandbox_path, dev_t dev, ino_t ino)
 {
 	struct reparse *r = calloc(1, sizeof(*r));
 	const char *force = getenv("PKGGUARDD_REPARSE_FORCE_MMAP");
@@ -593,6 +627,8 @@ int reparse_open(struct reparse **out, const char *sandbox_path)
 	pthread_mutex_init(&r->mu, NULL);
 	r->force_mmap = force && strcmp(force, "1") == 0;
 	r->sandbox_path = sandbox_path ? strdup(sandbox_path) : NULL;
+	r->sandbox_dev = dev;
+	r->sandbox_ino = ino;
 	/* SIGCHLD (a tracee stopped) is read by the tracer alone, through its
 	 * signalfd; blocked here first so that every thread inherits it. */
 	sigemptyset(&chld);

@@ -46,9 +46,11 @@ struct reparse_request {
 };
 
 /* Starts the tracer thread. sandbox_path: the trusted pkgguard-sandbox
- * (copied). PKGGUARDD_REPARSE_FORCE_MMAP=1 in the environment makes every
+ * (copied), with its device and inode. PKGGUARDD_REPARSE_FORCE_MMAP=1 in the environment makes every
  * reparse take the no-room path (tests). 0 or -errno. */
-int reparse_open(struct reparse **out, const char *sandbox_path);
+int reparse_open(struct reparse **out, const char *sandbox_path, dev_t dev, ino_t ino);
+/* The sandbox's device and inode changed (SIGHUP after an upgrade). */
+void reparse_trust(struct reparse *r, dev_t dev, ino_t ino);
 /* Stops the thread; processes stopped at that moment are detached. */
 void reparse_close(struct reparse *r);
 

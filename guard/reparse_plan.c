@@ -81,11 +81,30 @@ static const char *env_get(const struct tracee_strv *envp, const char *name)
 	return NULL;
 }
 
-static bool is_dir(const char *path)
+/* path, absolute in pid's own view of the filesystem (its mount namespace
+ * and root, which need not be the daemon's: under systemd the daemon has
+ * its own, with a private /tmp), is a directory. */
+static bool is_dir_for(pid_t pid, const char *path)
 {
+	char in_root[PATH_MAX + 64];
 	struct stat st;
 
-	return path && path[0] == '/' && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (!path || path[0] != '/' ||
+	    snprintf(in_root, sizeof(in_root), "/proc/%d/root%s", (int)pid, path) >= (int)sizeof(in_root))
+		return false;
+	return stat(in_root, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int reparse_plan_sandbox_visible(pid_t pid, const char *sandbox, dev_t dev, ino_t ino)
+{
+	char in_root[PATH_MAX + 64];
+	struct stat st;
+
+	if (snprintf(in_root, sizeof(in_root), "/proc/%d/root%s", (int)pid, sandbox) >= (int)sizeof(in_root))
+		return -E2BIG;
+	if (stat(in_root, &st) != 0)
+		return -EXDEV;
+	return st.st_dev == dev && st.st_ino == ino ? 0 : -EXDEV;
 }
 
 /* Items are first collected as "new string index" or "process pointer";
@@ -133,7 +152,7 @@ static int draft_opt(struct draft *d, struct strlist *owned, const char *opt, co
 static int add_file(struct draft *d, struct strlist *owned, const struct reparse_plan_input *in)
 {
 	uint64_t file, a, e;
-	char name[PATH_MAX], joined[PATH_MAX * 2];
+	char name[PATH_MAX], joined[PATH_MAX + 8];
 	bool at = in->regs->nr == SYS_execveat;
 	int dirfd = (int)in->regs->arg[0];
 	int r;
@@ -146,7 +165,11 @@ static int add_file(struct draft *d, struct strlist *owned, const struct reparse
 		return draft_add(d, -1, file);
 	if (at && dirfd != AT_FDCWD)
 		return draft_str(d, owned, in->file); /* by fd: the daemon's view of it */
-	if (snprintf(joined, sizeof(joined), "%s/%s", in->cwd, name) >= (int)sizeof(joined))
+	/* Relative to its cwd, which the sandbox keeps: "./" so that a bare
+	 * name is not searched on PATH (execve never does). */
+	if (strchr(name, '/'))
+		return draft_add(d, -1, file);
+	if (snprintf(joined, sizeof(joined), "./%s", name) >= (int)sizeof(joined))
 		return -E2BIG;
 	return draft_str(d, owned, joined);
 }
@@ -171,8 +194,8 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 	if (!r)
 		r = draft_opt(&d, &p->owned, "--profile", in->pm);
 	if (!r)
-		r = draft_opt(&d, &p->owned, "--pkg-dir", in->cwd);
-	if (!r && is_dir(init_cwd) && strcmp(init_cwd, in->cwd) != 0)
+		r = draft_opt(&d, &p->owned, "--pkg-dir", "."); /* its cwd, as it sees it */
+	if (!r && is_dir_for(in->pid, init_cwd))
 		r = draft_opt(&d, &p->owned, "--project-dir", init_cwd);
 	if (!r && daemon_log_package_of(in->cwd, pkg, sizeof(pkg)) == 0)
 		r = draft_opt(&d, &p->owned, "--package", pkg);

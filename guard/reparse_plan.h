@@ -1,6 +1,6 @@
 /* reparse_plan.h — what a reparse turns the failed execve into: reads the
  * call's filename, argv and envp from the stopped process and builds the
- * argv of `pkgguard-sandbox --profile PM --pkg-dir CWD [--project-dir
+ * argv of `pkgguard-sandbox --profile PM --pkg-dir . [--project-dir
  * $INIT_CWD] [--package NAME] [--rw DIR]… [--ro DIR]… -- FILE ARGV[1…]`,
  * reusing the process's own argv strings (only the new words are written).
  * The environment pointer is passed on as it is: the sandbox scrubs it. */
@@ -34,6 +34,11 @@ struct reparse_plan_input {
 	const struct tracee_regs *regs;
 	const struct tracee_strv *argv, *envp;
 };
+
+/* 0 when sandbox (the daemon's path of the trusted pkgguard-sandbox,
+ * dev/ino) is that same file in pid's view of the filesystem, else -EXDEV:
+ * the rewritten execve would run something else, or nothing. */
+int reparse_plan_sandbox_visible(pid_t pid, const char *sandbox, dev_t dev, ino_t ino);
 
 /* The failed call's argv and envp (bounded by ARG_MAX-like limits). */
 int reparse_plan_read(pid_t pid, const struct tracee_regs *regs, struct tracee_strv *argv,
