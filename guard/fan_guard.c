@@ -68,6 +68,31 @@ static bool fs_wanted(const struct strlist *l, const char *type)
 	return false;
 }
 
+/* The dynamic loader is opened for exec by every dynamically linked exec,
+ * right after the program itself: a second permission round trip per exec,
+ * for a file whose own exec decides nothing. An ignore mask on its inode
+ * (kept across writes) drops those events. Running ld.so directly as a
+ * program is no way around the guard: what a package manager's child execs
+ * first is chosen by the package manager (its script shell, pip's hook
+ * python), and that first exec is still judged; ld.so's own arguments then
+ * cannot be a script. Missing paths are skipped. */
+static void ignore_loaders(struct fan_guard *g)
+{
+	static const char *const loaders[] = {
+		"/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+		"/lib/ld-linux-aarch64.so.1", "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
+		"/lib/ld-linux.so.2", "/lib/ld-linux-armhf.so.3",
+		"/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1",
+	};
+	unsigned n = 0;
+
+	for (size_t i = 0; i < sizeof(loaders) / sizeof(loaders[0]); i++)
+		if (fanotify_mark(g->fan_fd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_IGNORED_SURV_MODIFY,
+				  FAN_OPEN_EXEC_PERM, AT_FDCWD, loaders[i]) == 0)
+			n++;
+	log_debug("ignoring exec opens of %u loader paths", n);
+}
+
 /* Marks every mounted filesystem of a wanted type (a filesystem mark covers
  * all its mounts, the sandboxes' binds included). Called at start and when
  * /proc/self/mountinfo changes; marking twice is harmless. */
@@ -100,6 +125,7 @@ static int mark_filesystems(struct fan_guard *g)
 	}
 	fclose(f);
 	log_debug("marked %u mounts", marked);
+	ignore_loaders(g);
 	return marked ? 0 : log_fail_plain(ENOENT, "no filesystem of a marked type is mounted");
 }
 
