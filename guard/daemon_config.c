@@ -17,7 +17,7 @@ static const char *const default_fs[] = {
 	"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "overlay", "f2fs",
 	"vfat", "exfat", "ramfs", "squashfs", "zfs", "jfs", "reiserfs", "bcachefs",
 };
-static const char *const default_profiles[] = { "npm", "pnpm", "yarn" };
+static const char *const default_profiles[] = { "npm", "pnpm", "yarn", "pip" };
 
 int daemon_config_parse_mode(const char *s, enum guard_mode *out)
 {

@@ -184,11 +184,18 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 	int r;
 
 	call_args(in->regs, &file, &a, &e);
-	(void)file;
 	(void)a;
 	p->envp = e;
 	memcpy(p->orig_args, in->regs->arg, sizeof(p->orig_args));
-	r = reparse_scope(in->pm, in->argv, in->envp, in->cwd, in->file, &rw, &ro);
+	{
+		/* The file as the process named it (a venv's bin/python, which
+		 * the event's resolved path would lose), else the event's. */
+		char name[PATH_MAX];
+
+		if (tracee_read_string(in->pid, file, name, sizeof(name)) != 0 || name[0] != '/')
+			snprintf(name, sizeof(name), "%s", in->file);
+		r = reparse_scope(in->pid, in->pm, in->argv, in->envp, in->cwd, name, &rw, &ro);
+	}
 	if (!r)
 		r = draft_str(&d, &p->owned, in->sandbox);
 	if (!r)

@@ -1,5 +1,6 @@
 /* main.c — the pkgguard-sandbox command: parses arguments, loads the
  * profile, and hands over to sandbox_run(). Only this file exits. */
+#include "extra_paths.h"
 #include "log.h"
 #include "record.h"
 #include "profile.h"
@@ -8,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,12 @@ extern char **environ;
 #define PKGGUARD_VERSION "0.1.0"
 #endif
 
+/* One --rw or --ro, kept in command-line order (the messages follow it). */
+struct extra_dir {
+	bool writable;
+	const char *dir;
+};
+
 struct options {
 	const char *profile;
 	const char *profiles_dir;
@@ -31,6 +39,8 @@ struct options {
 	const char *shell_command;
 	int verbose;
 	int require_namespaces;
+	struct extra_dir *extra;  /* --rw / --ro, in order */
+	size_t nextra;
 	char **argv;              /* the command, or extra args after -c CMD */
 	int argc;
 	const char *package_name; /* --package, or from the path under node_modules */
@@ -54,6 +64,12 @@ static void usage(FILE *out)
 		"  --project-dir DIR     the project, read-only (-c: $INIT_CWD)\n"
 		"  --package NAME        package name for per-package overrides\n"
 		"                        (-c: taken from the path under node_modules)\n"
+		"  --rw DIR              also show DIR writable (repeatable): an absolute,\n"
+		"                        existing directory; never \"/\", a system or credential\n"
+		"                        directory, one containing $HOME, or a hidden path\n"
+		"  --ro DIR              also show DIR read-only (repeatable); never \"/\",\n"
+		"                        /proc, /sys, /dev, /run, one containing $HOME, a\n"
+		"                        credential directory or a hidden path\n"
 		"  --require-namespaces  fail instead of the no-user-namespace fallback\n"
 		"  --verbose             say what is set up\n"
 		"\n"
@@ -64,7 +80,8 @@ static void usage(FILE *out)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { O_PROFILE = 256, O_PROFILES, O_PKG, O_PROJECT, O_PACKAGE, O_CHECK, O_REQUIRE, O_VERSION };
+	enum { O_PROFILE = 256, O_PROFILES, O_PKG, O_PROJECT, O_PACKAGE, O_CHECK, O_REQUIRE, O_VERSION,
+	       O_RW, O_RO };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "profiles", required_argument, NULL, O_PROFILES },
@@ -73,6 +90,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "package", required_argument, NULL, O_PACKAGE },
 		{ "check-profile", required_argument, NULL, O_CHECK },
 		{ "require-namespaces", no_argument, NULL, O_REQUIRE },
+		{ "rw", required_argument, NULL, O_RW },
+		{ "ro", required_argument, NULL, O_RO },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -90,6 +109,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case O_PACKAGE: o->package = optarg; break;
 		case O_CHECK: o->check_profile = optarg; break;
 		case O_REQUIRE: o->require_namespaces = 1; break;
+		case O_RW:
+		case O_RO: {
+			struct extra_dir *v = realloc(o->extra, (o->nextra + 1) * sizeof(*v));
+
+			if (!v)
+				return log_fail(ENOMEM, "arguments");
+			v[o->nextra++] = (struct extra_dir){ .writable = c == O_RW, .dir = optarg };
+			o->extra = v;
+			break;
+		}
 		case 'c': o->shell_command = optarg; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': usage(stdout); exit(0);
@@ -212,6 +241,21 @@ static void write_record(const struct options *o, const struct policy *pol,
 	record_write(dir, &rec);
 }
 
+/* --rw and --ro, on top of the profile: checked as its own entries are. */
+static int add_extra_paths(const struct options *o, struct policy *pol)
+{
+	char err[1024];
+
+	for (size_t i = 0; i < o->nextra; i++) {
+		const struct extra_dir *x = &o->extra[i];
+
+		if (extra_path_add(pol, x->writable ? "--rw" : "--ro", x->dir, x->writable, err,
+				   sizeof(err)) != 0)
+			return log_fail_plain(EINVAL, "%s", err);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -284,6 +328,8 @@ int main(int argc, char **argv)
 		log_fail_plain(EINVAL, "%s", err);
 		goto out;
 	}
+	if (add_extra_paths(&o, pol) != 0)
+		goto out;
 	if (o.check_profile) {
 		policy_print(pol, stdout);
 		status = fflush(stdout) == 0 ? 0 : SANDBOX_EXIT_SETUP;
@@ -321,6 +367,7 @@ int main(int argc, char **argv)
 out:
 	policy_free(pol);
 	strlist_free(&search);
+	free(o.extra);
 	free(cmd_argv);
 	free(pkg_dir);
 	free(project_dir);

@@ -12,11 +12,11 @@
  * the new root, so a symlink can never send a mount outside it. */
 #include "layers.h"
 #include "log.h"
+#include "root_path.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,24 +274,13 @@ static int plan_build(const struct policy *p, struct plan *pl)
 	return 0;
 }
 
-static int openat2_in_root(int rootfd, const char *path, int flags)
-{
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	while (*path == '/')
-		path++;
-	return (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
-}
-
 /* An O_PATH fd of dest inside the new root, made (with its parents) when
  * missing: a directory, or an empty file when !is_dir. Only we write this
  * tree, so what we just made is what we open. Returns the fd or -errno. */
 static int mount_point_open(int rootfd, const char *dest, int is_dir)
 {
 	char parent[4096];
-	int fd = openat2_in_root(rootfd, dest, O_PATH);
+	int fd = root_open(rootfd, dest, O_PATH);
 	if (fd >= 0 || errno != ENOENT)
 		return fd >= 0 ? fd : -errno;
 	const char *slash = strrchr(dest, '/');
@@ -359,7 +348,7 @@ static int proc_protect(int rootfd)
 {
 	static const char *const ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs" };
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
-		int fd = openat2_in_root(rootfd, ro[i], O_PATH);
+		int fd = root_open(rootfd, ro[i], O_PATH);
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue;
@@ -384,7 +373,7 @@ static int proc_protect(int rootfd)
 static int attach_hide(int rootfd, const char *dest)
 {
 	struct stat st;
-	int target = openat2_in_root(rootfd, dest, O_PATH);
+	int target = root_open(rootfd, dest, O_PATH);
 	if (target < 0)
 		return errno == ENOENT ? 0 : log_fail(errno, "mount: hide %s", dest);
 	if (fstat(target, &st) != 0) {

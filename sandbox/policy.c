@@ -37,6 +37,14 @@ int strlist_push(struct strlist *l, const char *s)
 	return strlist_take(l, strdup(s));
 }
 
+bool strlist_has(const struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
 void strlist_free(struct strlist *l)
 {
 	if (!l)

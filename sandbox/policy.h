@@ -82,6 +82,8 @@ void policy_free(struct policy *p);
 int strlist_push(struct strlist *l, const char *s);
 int strlist_take(struct strlist *l, char *s);
 void strlist_free(struct strlist *l);
+/* True when l holds s (compared as strings). */
+bool strlist_has(const struct strlist *l, const char *s);
 /* Prints the effective policy in libconfig syntax (re-loadable). */
 void policy_print(const struct policy *p, FILE *out);
 

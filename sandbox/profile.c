@@ -197,14 +197,6 @@ enum entry_kind {
 	E_NAME,      /* match.commands / helpers: a program's basename */
 };
 
-static bool strlist_has(const struct strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	return false;
-}
-
 /* Lists append across the chain; an entry already there is not repeated. */
 static int push_unique(struct loader *ld, struct strlist *l, const char *s)
 {

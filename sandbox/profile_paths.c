@@ -151,6 +151,11 @@ bool path_is_under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && path[n] == '/';
 }
 
+bool path_at_or_under(const char *path, const char *dir)
+{
+	return strcmp(path, dir) == 0 || path_is_under(path, dir);
+}
+
 /* The system trees: were one writable, a script could persist outside its
  * package (plant a binary, a library, a boot or a service file). A package
  * directory is never one of these, nor directly inside /usr, /usr/local or
@@ -169,9 +174,20 @@ static const char *const rw_refused_home_trees[] = {
 	".local/share/systemd", ".vscode", ".claude", ".codex",
 };
 
-bool rw_is_refused(const char *path, const char *home)
+bool path_is_home_secret(const char *path, const char *home)
 {
 	char buf[4096];
+
+	for (size_t i = 0; home && i < sizeof(rw_refused_home_trees) / sizeof(rw_refused_home_trees[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", strcmp(home, "/") ? home : "", rw_refused_home_trees[i]);
+		if (strcmp(path, buf) == 0 || path_is_under(path, buf))
+			return true;
+	}
+	return false;
+}
+
+bool rw_is_refused(const char *path, const char *home)
+{
 	const char *slash = strrchr(path, '/');
 
 	for (size_t i = 0; i < sizeof(rw_refused) / sizeof(rw_refused[0]); i++)
@@ -185,11 +201,5 @@ bool rw_is_refused(const char *path, const char *home)
 	for (size_t i = 0; i < sizeof(rw_refused_trees) / sizeof(rw_refused_trees[0]); i++)
 		if (path_is_under(path, rw_refused_trees[i]))
 			return true;
-	for (size_t i = 0; home && i < sizeof(rw_refused_home_trees) / sizeof(rw_refused_home_trees[0]); i++) {
-		snprintf(buf, sizeof(buf), "%s/%s", strcmp(home, "/") ? home : "", rw_refused_home_trees[i]);
-		if (strcmp(path, buf) == 0 || path_is_under(path, buf))
-			return true;
-	}
-	return false;
+	return path_is_home_secret(path, home);
 }
-

@@ -16,7 +16,12 @@ int profile_expand_why(const char *s, const struct profile_vars *vars, char **ou
 int path_normalise(char *path);
 /* True when path lies strictly below dir (both normalised). */
 bool path_is_under(const char *path, const char *dir);
+/* True when path is dir or lies below it. */
+bool path_at_or_under(const char *path, const char *dir);
 /* True for a system or credential directory that must never be writable. */
 bool rw_is_refused(const char *path, const char *home);
+/* True for a credential or start-up tree under home ($HOME/.ssh, .aws,
+ * .config, ...), or a path inside one: never writable, never shown. */
+bool path_is_home_secret(const char *path, const char *home);
 
 #endif

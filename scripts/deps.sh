@@ -4,7 +4,9 @@
 # root; otherwise names the missing packages and fails.
 set -eu
 
-# package:probe pairs; a probe is a pkg-config module or a command.
+# package:probe pairs; a probe is a pkg-config module, a command, a file, or
+# a module Debian's own python imports (py=: not a pyenv or venv python on
+# PATH; the pip suite builds with /usr/bin/python3).
 need="
 libseccomp-dev:pc=libseccomp
 libcap-ng-dev:pc=libcap-ng
@@ -19,6 +21,10 @@ clang:cmd=clang
 cppcheck:cmd=cppcheck
 bubblewrap:cmd=bwrap
 python3:cmd=python3
+python3-venv:py=ensurepip
+python3-setuptools:py=setuptools
+python3-pip:py=pip
+python3-dev:file=/usr/bin/python3-config
 iproute2:cmd=ip
 util-linux:cmd=unshare
 strace:cmd=strace
@@ -35,6 +41,7 @@ for item in $need; do
 	pc=*) pkg-config --exists "${probe#pc=}" 2>/dev/null && continue ;;
 	cmd=*) command -v "${probe#cmd=}" >/dev/null 2>&1 && continue ;;
 	file=*) [ -e "${probe#file=}" ] && continue ;;
+	py=*) /usr/bin/python3 -I -c "import ${probe#py=}" >/dev/null 2>&1 && continue ;;
 	esac
 	missing="$missing $pkg"
 done

@@ -116,6 +116,11 @@ if roundtrip shipped/npm profiles profiles/npm.conf; then
 	has "shipped/npm: inherits default, keeps npm_*" \
 		'"npm_*"' '"*TOKEN*"' '"npm_config__auth*"' '"/etc/shadow"' 'timeout = 900;'
 fi
+if roundtrip shipped/pip profiles profiles/pip.conf; then
+	has "shipped/pip: inherits default, keeps pip's hook variables, strips index URLs, matches pip" \
+		'"PEP517_*"' '"_PYPROJECT_HOOKS_*"' '"PYTHONPATH"' '"PIP_*"' '"PIP_*INDEX_URL*"' '"*TOKEN*"' \
+		'network = "none";' '"/etc/shadow"' '"pip3.11"' '"git"'
+fi
 if roundtrip good/full profiles tests/profiles/good/full.conf; then
 	has "good/full: every key" 'hostname = "pkgguard-full";' '"/etc/machine-id"' \
 		'"QUOTED=a \"b\" \\c"' 'as_mb = 8589934592L;' '"swapon"' 'network = "none";'

@@ -36,7 +36,7 @@ for f in $installed; do
 	[ "$f" = /usr/bin/pkgguardd ] && [ $daemon_built = no ] && continue
 	[ -e "$dest$f" ] || missing="$missing $f"
 done
-for p in default npm pnpm yarn; do
+for p in default npm pnpm yarn pip; do
 	[ -f "$dest/usr/share/pkgguard/profiles/$p.conf" ] || missing="$missing profiles/$p.conf"
 done
 if [ -z "$missing" ]; then
