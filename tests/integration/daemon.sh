@@ -12,7 +12,9 @@
 #   enforce: the same install through `pkgguard run` succeeds, sandboxed;
 #   audit:   the bypassed install runs, a would-deny line is logged;
 #   enforce: unrelated processes are never denied (2000 execs, make -j2);
-#   enforce: a git dependency installs (git is npm's allowed helper);
+#   enforce: a git dependency installs (git is npm's allowed helper), and
+#            one with a prepare script (npm's nested install runs as itself,
+#            the prepare script in the sandbox);
 #   SIGHUP (deny mode), broken profile: error names file:line, the daemon
 #            runs on and still denies (old policy); a good reload is logged and takes
 #            effect (control: npm's match section emptied, the install runs);
@@ -191,6 +193,26 @@ if command -v git >/dev/null 2>&1; then
 	else
 		fail "enforce: a git dependency installs (git is npm's helper)" \
 			"exit $rc: $(tail -n 2 "$p.out" | tr '\n' ' ') $(grep '^pkgguardd: deny' "$work/d.err" | head -n 1)"
+	fi
+	# A git dependency with a prepare script: npm runs `npm install` in its
+	# clone (the package manager run by itself: allowed as itself), whose
+	# prepare script is reparsed into the sandbox; the result is packed.
+	g=$work/gitprep-src
+	cp -r tests/fixtures/daemon/gitprep "$g"
+	(cd "$g" && git init -q && git add . &&
+		git -c user.name=t -c user.email=t@example.invalid commit -q -m fixture &&
+		git clone -q --bare "$g" "$work/gitprep.git") >/dev/null 2>&1
+	p=$(new_project gitprepproj)
+	start_daemon enforce
+	(cd "$p" && env -u npm_config_script_shell timeout 120 npm install --script-shell=/bin/sh $NPM_FLAGS "git+file://$work/gitprep.git") >"$p.out" 2>&1
+	rc=$?
+	stop_daemon
+	if [ "$rc" = 0 ] && [ "$(cat "$p/node_modules/daemon-gitprep/prepared.txt" 2>/dev/null)" = pkgguard ] &&
+		grep -q '^pkgguardd: allow .*reason=nested-package-manager' "$work/d.err"; then
+		pass "enforce: a git dependency with a prepare script installs (nested npm as itself, prepare sandboxed)"
+	else
+		fail "enforce: a git dependency with a prepare script installs" \
+			"exit $rc, prepared '$(cat "$p/node_modules/daemon-gitprep/prepared.txt" 2>&1)': $(tail -n 2 "$p.out" | tr '\n' ' ') $(grep -E '^pkgguardd: (deny|reparse|allow)' "$work/d.err" | head -n 4 | tr '\n' ' ')"
 	fi
 else
 	stop_daemon
