@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,42 +143,43 @@ static unsigned long long ull(uint64_t v)
 	return (unsigned long long)v;
 }
 
+/* "p50":…,"p90":…,"p99":…,"max":… or "p50 … us, p90 … us, …" */
+static void percentiles(const struct latency_hist *h, bool json, char *out, size_t len)
+{
+	snprintf(out, len, json ? "{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu}"
+				: "p50 %llu us, p90 %llu us, p99 %llu us, max %llu us",
+		 ull(hist_percentile_us(h, 50)), ull(hist_percentile_us(h, 90)),
+		 ull(hist_percentile_us(h, 99)), ull(h->max_ns / 1000));
+}
+
 static int answer(const char *req, const struct control_view *v, char *out, size_t len)
 {
 	const struct daemon_stats *st = v->stats;
 	const struct reparse_stats *rp = v->reparse;
-	const struct latency_hist *h = &st->latency, *rh = &rp->latency;
+	bool json = strcmp(req, "status json") == 0;
+	char lat[160], rlat[160];
 
-	if (strcmp(req, "status json") == 0)
+	if (!json && strcmp(req, "status") != 0)
+		return snprintf(out, len, "error: unknown request\n");
+	percentiles(&st->latency, json, lat, sizeof(lat));
+	percentiles(&rp->latency, json, rlat, sizeof(rlat));
+	if (json)
 		return snprintf(out, len,
 				"{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,\"events\":%llu,\"allows\":%llu,"
 				"\"denies\":%llu,\"audit_would_deny\":%llu,\"cache_hits\":%llu,\"overflows\":%llu,"
 				"\"reparsed\":%llu,\"reparse_nested\":%llu,\"reparse_fallbacks\":%llu,"
-				"\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu},"
-				"\"reparse_latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,\"max\":%llu},"
-				"\"rss_kb\":%ld}\n",
+				"\"latency_us\":%s,\"reparse_latency_us\":%s,\"rss_kb\":%ld}\n",
 				(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
 				ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
-				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks),
-				ull(hist_percentile_us(h, 50)), ull(hist_percentile_us(h, 90)),
-				ull(hist_percentile_us(h, 99)), ull(h->max_ns / 1000),
-				ull(hist_percentile_us(rh, 50)), ull(hist_percentile_us(rh, 90)),
-				ull(hist_percentile_us(rh, 99)), ull(rh->max_ns / 1000), rss_kb());
-	if (strcmp(req, "status") == 0)
-		return snprintf(out, len,
-				"pid %d, mode %s, up %llu s\nevents %llu, allows %llu, denies %llu, "
-				"audit would-deny %llu, cache hits %llu, overflows %llu\n"
-				"reparsed %llu, nested package managers %llu, reparse fallbacks (denied) %llu\n"
-				"decision latency p50 %llu us, p90 %llu us, p99 %llu us, max %llu us; rss %ld kB\n"
-				"reparse latency p50 %llu us, p90 %llu us, p99 %llu us, max %llu us\n",
-				(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
-				ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
-				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks),
-				ull(hist_percentile_us(h, 50)), ull(hist_percentile_us(h, 90)),
-				ull(hist_percentile_us(h, 99)), ull(h->max_ns / 1000), rss_kb(),
-				ull(hist_percentile_us(rh, 50)), ull(hist_percentile_us(rh, 90)),
-				ull(hist_percentile_us(rh, 99)), ull(rh->max_ns / 1000));
-	return snprintf(out, len, "error: unknown request\n");
+				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, rlat, rss_kb());
+	return snprintf(out, len,
+			"pid %d, mode %s, up %llu s\nevents %llu, allows %llu, denies %llu, "
+			"audit would-deny %llu, cache hits %llu, overflows %llu\n"
+			"reparsed %llu, nested package managers %llu, reparse fallbacks (denied) %llu\n"
+			"decision latency %s; rss %ld kB\nreparse latency %s\n",
+			(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
+			ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
+			ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, rss_kb(), rlat);
 }
 
 static void conn_read(struct control_conn *c, const struct control_view *v)

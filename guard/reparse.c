@@ -187,6 +187,20 @@ static void fail_job(struct reparse *r, struct job *j, int err, int sig, const s
 	free((char *)copy.req.cwd);
 }
 
+/* The end of a job: released by a step that failed (err), or done — then
+ * counted in *counter and logged as decision. */
+static void finish_job(struct reparse *r, struct job *j, int err, uint64_t *counter,
+		       const char *decision, const char *reason, const struct tracee_strv *argv)
+{
+	if (err) {
+		fail_job(r, j, err, 0, argv);
+		return;
+	}
+	count(r, j, counter);
+	log_job(j, decision, reason, argv);
+	job_free(j);
+}
+
 /* Writes the plan's block at base, points the registers at execve of the
  * sandbox, detaches. */
 static int launch(struct reparse *r, struct job *j, uint64_t base)
@@ -311,13 +325,7 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		e = reparse_plan_keep(&j->plan, &j->regs);
 		if (!e)
 			e = restart_as_is(r, j);
-		if (e) {
-			fail_job(r, j, e, 0, &argv);
-			goto out;
-		}
-		count(r, j, &r->stats.nested);
-		log_job(j, "allow", "nested-package-manager", &argv);
-		job_free(j);
+		finish_job(r, j, e, &r->stats.nested, "allow", "nested-package-manager", &argv);
 		goto out;
 	}
 	e = reparse_plan_build(&j->plan, &(struct reparse_plan_input){ .pid = j->pid,
@@ -342,13 +350,7 @@ static void on_first_stop(struct reparse *r, struct job *j)
 	}
 	if (!e)
 		e = launch(r, j, base);
-	if (e) {
-		fail_job(r, j, e, 0, &argv);
-		goto out;
-	}
-	count(r, j, &r->stats.reparsed);
-	log_job(j, "reparse", "unsandboxed-script", &argv);
-	job_free(j);
+	finish_job(r, j, e, &r->stats.reparsed, "reparse", "unsandboxed-script", &argv);
 out:
 	free(maps);
 	tracee_strv_free(&argv);
@@ -370,13 +372,7 @@ static void on_mmap_exit(struct reparse *r, struct job *j)
 		e = launch(r, j, (uint64_t)now.ret + MMAP_SIZE -
 					 ((reparse_layout_size(j->plan.items, j->plan.n) + 15) & ~(size_t)15));
 	}
-	if (e) {
-		fail_job(r, j, e, 0, &argv);
-	} else {
-		count(r, j, &r->stats.reparsed);
-		log_job(j, "reparse", "unsandboxed-script", &argv);
-		job_free(j);
-	}
+	finish_job(r, j, e, &r->stats.reparsed, "reparse", "unsandboxed-script", &argv);
 	tracee_strv_free(&argv);
 }
 
