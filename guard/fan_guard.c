@@ -165,20 +165,13 @@ static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t 
 	}
 }
 
+/* The executable of each process of the chain (the in-sandbox and helper
+ * checks): read after the chain, so each is checked to be the same process
+ * still (pid + start time) before it counts. */
 static void fill_exe(struct proc_info *chain, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct proc_info p;
-
-		if (proc_read(chain[i].pid, PROC_EXE | PROC_NS, &p) == 0 && p.start == chain[i].start) {
-			chain[i].exe_known = p.exe_known;
-			chain[i].exe_dev = p.exe_dev;
-			chain[i].exe_ino = p.exe_ino;
-			memcpy(chain[i].exe, p.exe, sizeof(p.exe));
-			chain[i].pidns = p.pidns;
-			chain[i].mntns = p.mntns;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		proc_read_exe(chain[i].pid, chain[i].start, &chain[i]);
 }
 
 /* t0: when the event was read, or 0 for an event that is not timed. The

@@ -213,3 +213,20 @@ int proc_threads(pid_t pid)
 	t = strstr(buf, "\nThreads:");
 	return t ? atoi(t + strlen("\nThreads:")) : -EINVAL;
 }
+
+int proc_read_exe(pid_t pid, uint64_t start, struct proc_info *out)
+{
+	struct proc_info now;
+	int r;
+
+	out->exe_known = false;
+	read_exe(pid, out);
+	r = proc_read_stat(pid, &now);
+	if (r == 0 && now.start != start)
+		r = -ESRCH; /* the pid is another process's now */
+	if (r) {
+		out->exe_known = false;
+		out->exe[0] = '\0';
+	}
+	return r;
+}

@@ -54,6 +54,10 @@ int proc_pread(int fd, char *buf, size_t len, size_t *got);
 /* Parses the content of /proc/PID/stat (pure, for tests). */
 int proc_parse_stat(const char *buf, pid_t *ppid, uint64_t *start);
 
+/* Fills out's exe fields for pid, and keeps them only if pid still has
+ * start time start (else they are cleared and -ESRCH returned). */
+int proc_read_exe(pid_t pid, uint64_t start, struct proc_info *out);
+
 /* Number of threads of pid (the "Threads:" line of /proc/PID/status), or
  * -errno. */
 int proc_threads(pid_t pid);

@@ -66,67 +66,114 @@ void tracee_strv_free(struct tracee_strv *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The pointer array, a batch at a time: one syscall for up to 64 entries,
+ * then one entry at a time if a batch runs off the end of a mapping. */
+static int read_ptrs(pid_t pid, uint64_t addr, size_t max_entries, struct tracee_strv *out, size_t *cap)
+{
+	for (;;) {
+		uint64_t batch[64];
+		size_t got = 64;
+		int r = tracee_read(pid, addr + out->n * sizeof(uint64_t), batch, sizeof(batch));
+
+		if (r) {
+			got = 1;
+			r = tracee_read(pid, addr + out->n * sizeof(uint64_t), batch, sizeof(uint64_t));
+			if (r)
+				return r;
+		}
+		for (size_t i = 0; i < got; i++) {
+			if (batch[i] == 0)
+				return 0;
+			if (out->n == max_entries)
+				return -E2BIG;
+			if (out->n == *cap) {
+				uint64_t *np = realloc(out->ptrs, *cap * 2 * sizeof(uint64_t));
+
+				if (!np)
+					return -ENOMEM;
+				out->ptrs = np;
+				*cap *= 2;
+			}
+			out->ptrs[out->n++] = batch[i];
+		}
+	}
+}
+
+/* Strings, STR_BATCH at a time: one process_vm_readv of STR_PEEK bytes of
+ * each (kept within its page, so a string near the end of a mapping does
+ * not fail the batch); a string not terminated there is read on its own. */
+#define STR_BATCH 32
+#define STR_PEEK 256
+static int read_strings(pid_t pid, struct tracee_strv *out, size_t max_bytes)
+{
+	char peek[STR_BATCH][STR_PEEK];
+	size_t total = 0;
+
+	for (size_t base = 0; base < out->n; base += STR_BATCH) {
+		struct iovec local[STR_BATCH], remote[STR_BATCH];
+		size_t k = out->n - base < STR_BATCH ? out->n - base : STR_BATCH;
+		ssize_t got;
+
+		for (size_t i = 0; i < k; i++) {
+			uint64_t a = out->ptrs[base + i];
+			size_t room = 4096 - (size_t)(a & 4095);
+
+			local[i] = (struct iovec){ .iov_base = peek[i], .iov_len = room < STR_PEEK ? room : STR_PEEK };
+			remote[i] = (struct iovec){ .iov_base = (void *)(uintptr_t)a, .iov_len = local[i].iov_len };
+		}
+		got = process_vm_readv(pid, local, k, remote, k, 0);
+		for (size_t i = 0; i < k; i++) {
+			size_t len = local[i].iov_len;
+			const char *nul = NULL;
+
+			if (got >= (ssize_t)len) {
+				nul = memchr(peek[i], '\0', len);
+				got -= (ssize_t)len;
+			} else {
+				got = 0; /* this one and the rest: one by one */
+			}
+			if (nul) {
+				out->v[base + i] = strndup(peek[i], (size_t)(nul - peek[i]));
+			} else {
+				char *tmp = malloc(max_bytes + 1 - total);
+				int r = tmp ? tracee_read_string(pid, out->ptrs[base + i], tmp, max_bytes + 1 - total)
+					    : -ENOMEM;
+
+				if (r) {
+					free(tmp);
+					return r;
+				}
+				out->v[base + i] = tmp;
+			}
+			if (!out->v[base + i])
+				return -ENOMEM;
+			total += strlen(out->v[base + i]) + 1;
+			if (total > max_bytes)
+				return -E2BIG;
+		}
+	}
+	return 0;
+}
+
 int tracee_read_strv(pid_t pid, uint64_t addr, size_t max_entries, size_t max_bytes,
 		     struct tracee_strv *out)
 {
-	size_t cap = 64, total = 0;
-	char *tmp = NULL;
-	int r = 0;
+	size_t cap = 64;
+	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (addr == 0)
 		return -EFAULT;
 	out->ptrs = calloc(cap, sizeof(uint64_t));
-	tmp = malloc(max_bytes + 1);
-	if (!out->ptrs || !tmp) {
-		r = -ENOMEM;
-		goto fail;
+	if (!out->ptrs)
+		return -ENOMEM;
+	r = read_ptrs(pid, addr, max_entries, out, &cap);
+	if (!r) {
+		out->v = calloc(out->n + 1, sizeof(char *));
+		r = out->v ? read_strings(pid, out, max_bytes) : -ENOMEM;
 	}
-	for (;;) {
-		uint64_t p;
-
-		r = tracee_read(pid, addr + out->n * sizeof(p), &p, sizeof(p));
-		if (r)
-			goto fail;
-		if (p == 0)
-			break;
-		if (out->n == max_entries) {
-			r = -E2BIG;
-			goto fail;
-		}
-		if (out->n == cap) {
-			uint64_t *np = realloc(out->ptrs, cap * 2 * sizeof(uint64_t));
-
-			if (!np) {
-				r = -ENOMEM;
-				goto fail;
-			}
-			out->ptrs = np;
-			cap *= 2;
-		}
-		out->ptrs[out->n++] = p;
-	}
-	out->v = calloc(out->n + 1, sizeof(char *));
-	if (!out->v) {
-		r = -ENOMEM;
-		goto fail;
-	}
-	for (size_t i = 0; i < out->n; i++) {
-		r = tracee_read_string(pid, out->ptrs[i], tmp, max_bytes + 1 - total);
-		if (r)
-			goto fail;
-		total += strlen(tmp) + 1;
-		out->v[i] = strdup(tmp);
-		if (!out->v[i]) {
-			r = -ENOMEM;
-			goto fail;
-		}
-	}
-	free(tmp);
-	return 0;
-fail:
-	free(tmp);
-	tracee_strv_free(out);
+	if (r)
+		tracee_strv_free(out);
 	return r;
 }
 
