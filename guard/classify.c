@@ -99,6 +99,18 @@ static const struct cache_slot *cache_get(const struct classifier *c, pid_t pid,
 	return s->kind == kind && s->pid == pid && s->start == start ? s : NULL;
 }
 
+/* FNV-1a: a command line's fingerprint, to see that it did not change. */
+static uint64_t cmd_hash(const struct proc_info *p)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < p->cmdline_len; i++) {
+		h ^= (unsigned char)p->cmdline[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
 static void cache_put(struct classifier *c, const struct proc_info *p, enum cache_kind kind, unsigned pm)
 {
 	struct cache_slot *s = slot_of(c, p->pid);
@@ -110,6 +122,7 @@ static void cache_put(struct classifier *c, const struct proc_info *p, enum cach
 	s->start = p->start;
 	s->kind = kind;
 	s->pm = pm;
+	s->cmd_hash = cmd_hash(p);
 }
 
 bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start)
@@ -131,6 +144,20 @@ static bool pm_of(const struct classifier *c, const struct proc_info *p, unsigne
 			return true;
 		}
 	return false;
+}
+
+bool classify_by_parent(struct classifier *c, const struct proc_info *chain, size_t n)
+{
+	const struct cache_slot *s;
+	unsigned pm;
+
+	if (n < 2 || chain[0].ppid != chain[1].pid || pm_of(c, &chain[0], &pm))
+		return false;
+	s = cache_get(c, chain[1].pid, chain[1].start, CACHE_UNRELATED);
+	if (!s || s->cmd_hash != cmd_hash(&chain[1]))
+		return false;
+	cache_put(c, &chain[0], CACHE_UNRELATED, 0);
+	return true;
 }
 
 static bool same_cmdline(const struct proc_info *a, const struct proc_info *b)
@@ -228,6 +255,10 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	if (root == n) {
 		out->reason = REASON_UNRELATED;
 		cache_put(c, &chain[0], CACHE_UNRELATED, 0);
+		/* Its parent too: the parent's next children take the
+		 * classify_by_parent() path. */
+		if (n > 1 && chain[0].ppid == chain[1].pid)
+			cache_put(c, &chain[1], CACHE_UNRELATED, 0);
 		return;
 	}
 	out->pm = c->pms[pm].name;

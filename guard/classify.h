@@ -35,6 +35,7 @@ struct cache_slot {
 	uint64_t start;
 	enum cache_kind kind;
 	unsigned pm;                      /* index in pms, for CACHE_ROOT */
+	uint64_t cmd_hash;                /* its command line then (CACHE_UNRELATED) */
 };
 
 struct classifier {
@@ -89,6 +90,13 @@ size_t classify_find_root(const struct classifier *c, const struct proc_info *ch
 
 /* True when pid + start was classified unrelated before (the fast path). */
 bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start);
+
+/* The second fast path, for a new process: chain[0] (its command line read)
+ * is no package manager itself, and chain[1], its parent, was seen with no
+ * package manager at or above it and still has the same command line (an
+ * exec into a package manager would change it). Then chain[0] is unrelated
+ * too, without reading the rest of its ancestry; it is cached as such. */
+bool classify_by_parent(struct classifier *c, const struct proc_info *chain, size_t n);
 
 /* Decides. For a chain with a root (classify_find_root() < n) the exe and
  * namespace fields of every entry must be filled. Updates the cache. */

@@ -152,12 +152,20 @@ static int read_self(pid_t pid, struct proc_info *self)
 	return proc_read_stat(pid, self);
 }
 
-/* Its command line and its ancestors, these through the kept fds of
- * proc_cache (read fresh too, without open/close). */
-static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t *n)
+/* Its command line and its parent, the parent through the kept fds of
+ * proc_cache (read fresh too, without open/close): what classify_by_parent
+ * needs. *n is 1 or 2. */
+static void read_parent(struct fan_guard *g, struct proc_info *chain, size_t *n)
 {
 	proc_read_cmdline(chain[0].pid, &chain[0]);
 	*n = 1;
+	if (chain[0].ppid > 0 && proc_cache_read(g->pcache, chain[0].ppid, &chain[1]) == 0)
+		*n = 2;
+}
+
+/* The rest of its ancestors, through the kept fds as well. */
+static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t *n)
+{
 	while (*n < CLASSIFY_MAX_DEPTH && chain[*n - 1].ppid > 0) {
 		if (proc_cache_read(g->pcache, chain[*n - 1].ppid, &chain[*n]) != 0)
 			break; /* the parent just exited: the chain ends here */
@@ -225,6 +233,32 @@ static bool loader_of_last(const struct fan_guard *g, const struct proc_info *p,
 	return g->would_pid == p->pid && g->would_start == p->start && strncmp(base, "ld-", 3) == 0;
 }
 
+/* Past both fast paths: the whole ancestry, and for a package manager's
+ * family the executables along it and the file being exec'd. */
+static void classify_slow(struct fan_guard *g, const struct fanotify_event_metadata *m,
+			  struct proc_info *chain, size_t *n, struct exec_file *ef, char *file, size_t flen,
+			  struct decision *d)
+{
+	char fdpath[64];
+	struct stat st;
+	unsigned pm;
+	ssize_t len;
+
+	read_ancestors(g, chain, n);
+	if (classify_find_root(g->cls, chain, *n, &pm) < *n) {
+		/* The rare path: a package manager's family. */
+		fill_exe(chain, *n);
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", m->fd);
+		len = readlink(fdpath, file, flen - 1);
+		file[len > 0 ? len : 0] = '\0';
+		if (fstat(m->fd, &st) == 0)
+			*ef = (struct exec_file){ .dev = st.st_dev, .ino = st.st_ino, .path = file };
+		else
+			ef->path = file;
+	}
+	classify(g->cls, chain, *n, ef, d);
+}
+
 /* Enforce mode: hands the exec'ing process to the reparse thread, which
  * attaches while the exec still waits for our answer. 0: attached (the
  * caller answers FAN_DENY, the thread does the rest); else -errno, why no
@@ -259,11 +293,9 @@ static int try_reparse(struct fan_guard *g, const struct proc_info *chain, size_
 static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadata *m, uint64_t t0)
 {
 	static struct proc_info chain[CLASSIFY_MAX_DEPTH];
-	char fdpath[64], file[PATH_MAX] = "", pkg[256] = "";
+	char file[PATH_MAX] = "", pkg[256] = "";
 	struct exec_file ef = { 0 };
 	struct decision d = { .verdict = VERDICT_ALLOW, .reason = REASON_UNRELATED };
-	struct stat st;
-	ssize_t len;
 	size_t n = 0;
 	bool would_deny = false, reparsing = false;
 	char why[160] = "";
@@ -280,21 +312,13 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;
 		} else {
-			unsigned pm;
-
-			read_ancestors(g, chain, &n);
-			if (classify_find_root(g->cls, chain, n, &pm) < n) {
-				/* The rare path: a package manager's family. */
-				fill_exe(chain, n);
-				snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", m->fd);
-				len = readlink(fdpath, file, sizeof(file) - 1);
-				file[len > 0 ? len : 0] = '\0';
-				if (fstat(m->fd, &st) == 0)
-					ef = (struct exec_file){ .dev = st.st_dev, .ino = st.st_ino, .path = file };
-				else
-					ef.path = file;
+			read_parent(g, chain, &n);
+			if (classify_by_parent(g->cls, chain, n)) {
+				g->stats.cache_hits++;
+				d.reason = REASON_CACHED;
+			} else {
+				classify_slow(g, m, chain, &n, &ef, file, sizeof(file), &d);
 			}
-			classify(g->cls, chain, n, &ef, &d);
 		}
 	} else {
 		g->stats.errors++; /* gone already: nothing to protect */

@@ -98,6 +98,45 @@ static void test_unrelated_allowed_and_cached(void **state)
 	free(c);
 }
 
+/* The parent fast path: a new child of a parent seen clean is unrelated
+ * without its ancestry; not once the parent exec'd into npm (its command
+ * line changed), not for another process on the parent's pid, not when the
+ * child is npm itself. */
+static void test_unrelated_by_parent(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info loop = proc(30, 10, 300, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info t1 = proc(31, 30, 310, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info t2 = proc(32, 30, 320, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info first[] = { t1, loop, bash, init };
+	struct proc_info next[] = { t2, loop };
+
+	(void)npm;
+	assert_false(classify_by_parent(c, next, 2)); /* nothing known yet */
+	classify(c, first, 4, &sh_file, &d);
+	assert_int_equal(d.reason, REASON_UNRELATED);
+	assert_true(classify_by_parent(c, next, 2));
+	assert_true(classify_cached(c, 32, 320));
+	/* the parent exec'd npm: same pid and start, other command line */
+	struct proc_info loop_npm = proc(30, 10, 300, "npm|install", "/usr/bin/node");
+	struct proc_info t3 = proc(33, 30, 330, "sh|-c|postinstall", "/usr/bin/dash");
+	struct proc_info after_exec[] = { t3, loop_npm };
+	assert_false(classify_by_parent(c, after_exec, 2));
+	/* another process on the parent's pid */
+	struct proc_info loop2 = proc(30, 10, 999, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info t4 = proc(34, 30, 1000, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info reused[] = { t4, loop2 };
+	assert_false(classify_by_parent(c, reused, 2));
+	/* the child is a package manager itself: it must become a root */
+	struct proc_info t5 = proc(35, 30, 350, "npm|ci", "/usr/bin/node");
+	struct proc_info child_npm[] = { t5, loop };
+	assert_false(classify_by_parent(c, child_npm, 2));
+	/* a chain of one (no parent read) */
+	assert_false(classify_by_parent(c, next, 1));
+	free(c);
+}
+
 static void test_package_manager_itself_allowed(void **state)
 {
 	(void)state;
@@ -449,6 +488,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unrelated_allowed_and_cached),
+		cmocka_unit_test(test_unrelated_by_parent),
 		cmocka_unit_test(test_package_manager_itself_allowed),
 		cmocka_unit_test(test_script_of_package_manager_denied),
 		cmocka_unit_test(test_grandchild_denied),
