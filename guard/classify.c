@@ -227,9 +227,11 @@ static enum reason descendant_reason(const struct classifier *c, const struct pr
 	/* The package manager's own fork exec'ing a helper (git)... */
 	if (root == 1 && is_fork_of_parent(chain, n, 0) && path_is_helper(pm->helpers, file->path))
 		return REASON_HELPER;
-	/* ...and whatever that helper runs (git runs git-upload-pack, ssh). */
+	/* ...and whatever that helper runs (git runs git-upload-pack, ssh;
+	 * lsb_release, a shell script, runs getopt and tr). */
 	if (root >= 1 && chain[root - 1].ppid == chain[root].pid &&
-	    path_is_helper(pm->helpers, chain[root - 1].exe))
+	    (path_is_helper(pm->helpers, chain[root - 1].exe) ||
+	     cache_get(c, chain[root - 1].pid, chain[root - 1].start, CACHE_HELPER)))
 		return REASON_HELPER;
 	return REASON_UNSANDBOXED;
 }
@@ -268,7 +270,8 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 		out->reason = REASON_ROOT;
 		return;
 	}
-	if (cache_get(c, chain[0].pid, chain[0].start, CACHE_EXEC_OK)) {
+	if (cache_get(c, chain[0].pid, chain[0].start, CACHE_EXEC_OK) ||
+	    cache_get(c, chain[0].pid, chain[0].start, CACHE_HELPER)) {
 		out->reason = REASON_EXEC_OK;
 		return;
 	}
@@ -276,7 +279,7 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	if (out->reason == REASON_UNSANDBOXED)
 		out->verdict = VERDICT_DENY;
 	else if (root >= 1 && (out->reason == REASON_SANDBOX_EXEC || out->reason == REASON_HELPER))
-		cache_put(c, &chain[0], CACHE_EXEC_OK, pm);
+		cache_put(c, &chain[0], out->reason == REASON_HELPER ? CACHE_HELPER : CACHE_EXEC_OK, pm);
 }
 
 bool classify_is_root_fork(const struct proc_info *chain, size_t n, size_t root)

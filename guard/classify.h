@@ -25,10 +25,12 @@ struct pm_matcher {
 	const struct strlist *helpers;
 };
 
-/* CACHE_EXEC_OK: this process was allowed to exec the sandbox or a helper;
- * the same execve goes on to open its ELF interpreter or a script's
- * interpreter, which must pass too. */
-enum cache_kind { CACHE_EMPTY = 0, CACHE_UNRELATED, CACHE_ROOT, CACHE_EXEC_OK };
+/* CACHE_EXEC_OK: this process was allowed to exec the sandbox; the same
+ * execve goes on to open a script's interpreter, which must pass too.
+ * CACHE_HELPER: the same for a helper, and it marks the helper's process:
+ * what it runs is the helper's doing (a helper that is a script runs as its
+ * interpreter, so its executable alone would not say it is one). */
+enum cache_kind { CACHE_EMPTY = 0, CACHE_UNRELATED, CACHE_ROOT, CACHE_EXEC_OK, CACHE_HELPER };
 
 struct cache_slot {
 	pid_t pid;

@@ -19,6 +19,9 @@
 #   enforce, pip started from $HOME (the usual place): it installs — what
 #     pip itself runs (uname, lsb_release) is not put in a sandbox whose
 #     package directory would be $HOME;
+#   build isolation (pip's default, wheels from Debian's python3-*-whl):
+#     pip's nested `__pip-runner__.py install` of setuptools and wheel runs
+#     as itself, the hooks reparsed, the C extension builds and imports;
 #   control and enforce for the attack without its pyproject.toml, which
 #     pip 23 builds through its legacy path (python -c <setuptools shim>
 #     egg_info --egg-base DIR, then bdist_wheel -d DIR).
@@ -144,6 +147,10 @@ src() {
 # PKGGUARD_PROFILE_PATH: the reparsed sandbox reads the process's own
 # environment, and the build tree's profiles are not installed.
 PIPCWD=$work/run
+# PIP_ISO: --no-build-isolation (pip builds with the venv's setuptools), or
+# --find-links of Debian's wheels (build isolation: pip runs itself to put
+# setuptools and wheel in a temporary build environment).
+PIP_ISO=--no-build-isolation
 pip_install() {
 	out=$work/out-${2##*/}
 	(cd "$PIPCWD" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LANG=C.UTF-8 \
@@ -151,7 +158,7 @@ pip_install() {
 		XDG_CACHE_HOME="$work/cache" PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 \
 		NPM_TOKEN="npm_CANARY${TAG}env" PYPI_API_TOKEN="pypi-CANARY${TAG}env" \
 		PIP_INDEX_URL="https://__token__:pypi-CANARY${TAG}idx@127.0.0.1:9/simple" \
-		timeout 180 "$1" install --no-index --no-build-isolation "$2") >"$out" 2>&1
+		timeout 180 "$1" install --no-index $PIP_ISO "$2") >"$out" 2>&1
 }
 imports() { # VENV MODULE — prints what MODULE.f() returns (or the error's last line)
 	env -i PATH=/usr/bin:/bin HOME="$home" "$work/$1/bin/python" -c "import $2; print($2.f())" 2>&1 | tail -n 1
@@ -324,6 +331,39 @@ if new_venv venv-fork; then
 else
 	fail "enforce, fork: setup" "python3 -m venv failed: $(tail_of "$work/venv-fork.out")"
 fi
+# Build isolation (pip's default): pip runs itself (__pip-runner__.py) to
+# install the build requirements from Debian's wheels into a temporary
+# build environment; that nested pip runs as itself (it would need the
+# network in the wild), the hooks in the sandbox with the build environment
+# read-only. Control first, without the daemon.
+if [ $HAVE_DEV != 1 ]; then
+	skip "build isolation: the C extension builds and imports" "python3-dev is not installed (no Python.h for $PY)"
+elif ! ls /usr/share/python-wheels/setuptools-*.whl /usr/share/python-wheels/wheel-*.whl >/dev/null 2>&1; then
+	skip "build isolation: the C extension builds and imports" "no setuptools and wheel wheels in /usr/share/python-wheels (python3-setuptools-whl, python3-wheel-whl)"
+elif new_venv venv-iso; then
+	PIP_ISO="--find-links /usr/share/python-wheels"
+	s=$(src iso-ctl-cext cext)
+	pip_install "$work/venv-iso/bin/pip" "$s"
+	rc=$?
+	r=$(imports venv-iso pgcext)
+	if [ "$rc" = 0 ] && [ "$r" = 42 ]; then
+		pass "control: without pkgguardd, with build isolation, the C extension builds and imports"
+		"$work/venv-iso/bin/pip" uninstall -y pgcext >/dev/null 2>&1
+		builds "$MODE, build isolation (pip runs itself for the build requirements)" venv-iso "$work/venv-iso/bin/pip"
+		if grep -q '^pkgguardd: allow .*pm=pip .*reason=nested-package-manager command=[^ ]*python3* [^ ]*/__pip-runner__.py install' "$work/d.err" &&
+			grep -q '^pkgguardd: reparse .*pm=pip .*_in_process.py build_wheel' "$work/d.err"; then
+			pass "$MODE, build isolation: the nested pip ran as itself, the build hook was reparsed"
+		else
+			fail "$MODE, build isolation: the nested pip ran as itself, the build hook was reparsed" "[daemon: $(daemon_says)]"
+		fi
+	else
+		fail "control: without pkgguardd, with build isolation, the C extension builds and imports" "pip exited $rc, import: $r; $(tail_of "$out")"
+	fi
+	PIP_ISO=--no-build-isolation
+else
+	fail "build isolation: setup" "python3 -m venv failed: $(tail_of "$work/venv-iso.out")"
+fi
+
 if new_venv venv-home; then
 	PIPCWD=$home
 	builds "$MODE, pip started from \$HOME" venv-home "$work/venv-home/bin/pip"

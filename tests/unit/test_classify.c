@@ -239,6 +239,37 @@ static void test_git_helper_and_its_subtree(void **state)
 	free(c);
 }
 
+/* A helper that is a script (lsb_release: its process runs as dash) keeps
+ * its subtree allowed: the process the helper exec was allowed to is
+ * remembered; another dash under npm is still denied. */
+static void test_script_helper_subtree(void **state)
+{
+	(void)state;
+	BASE(c);
+	static char *h[] = { "git", "lsb_release", NULL };
+	static const struct strlist helpers2 = { h, 2 };
+	static const struct pm_matcher pms2[] = { { "npm", &cmds, &helpers2 } };
+	const struct exec_file lsb_file = { 1, 80, "/usr/bin/lsb_release" };
+	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
+	struct proc_info chain[] = { fork, npm, bash, init };
+	struct proc_info lsb = proc(21, 20, 210, "/bin/sh|/usr/bin/lsb_release|-a", "/usr/bin/dash");
+	struct proc_info getopt = proc(28, 21, 280, "/bin/sh|/usr/bin/lsb_release|-a", "/usr/bin/dash");
+	struct proc_info sub[] = { getopt, lsb, npm, bash, init };
+	struct proc_info other = proc(29, 20, 290, "/bin/sh|-c|evil", "/usr/bin/dash");
+	struct proc_info ofork = proc(30, 29, 300, "/bin/sh|-c|evil", "/usr/bin/dash");
+	struct proc_info osub[] = { ofork, other, npm, bash, init };
+
+	classifier_init(c, pms2, 1);
+	classify(c, chain, 4, &lsb_file, &d);
+	assert_int_equal(d.reason, REASON_HELPER);
+	classify(c, sub, 5, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_HELPER);
+	classify(c, osub, 5, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	free(c);
+}
+
 static void test_helper_run_by_a_script_denied(void **state)
 {
 	(void)state;
@@ -495,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_sandbox_exec_and_inside_allowed),
 		cmocka_unit_test(test_sandbox_by_inode_not_name),
 		cmocka_unit_test(test_git_helper_and_its_subtree),
+		cmocka_unit_test(test_script_helper_subtree),
 		cmocka_unit_test(test_helper_run_by_a_script_denied),
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_cmdline_matching),
