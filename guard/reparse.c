@@ -299,11 +299,31 @@ static int check_target(struct reparse *r, const struct job *j)
 	return reparse_plan_sandbox_visible(j->pid, r->sandbox_path, dev, ino);
 }
 
+/* Where the block goes: below the stack pointer, in the mapping that holds
+ * it (one PROCMAP_QUERY; the text of /proc/PID/maps on older kernels). */
+static int place_block(const struct job *j, uint64_t *base)
+{
+	size_t size = reparse_layout_size(j->plan.items, j->plan.n);
+	uint64_t lo, hi;
+	bool writable;
+	char *maps = NULL;
+	int e = tracee_vma_of(j->pid, j->regs.sp, &lo, &hi, &writable);
+
+	if (e == 0)
+		return reparse_layout_place_in(lo, hi, writable, j->regs.sp, size, RED_ZONE_GAP, base);
+	if (e != -ENOTTY && e != -EINVAL)
+		return e;
+	e = tracee_read_proc_text(j->pid, "maps", 8u << 20, &maps);
+	if (!e)
+		e = reparse_layout_place(maps, j->regs.sp, size, RED_ZONE_GAP, base);
+	free(maps);
+	return e;
+}
+
 /* The process stopped after our deny: read the failed call, rewrite it. */
 static void on_first_stop(struct reparse *r, struct job *j)
 {
 	struct tracee_strv argv = { 0 }, envp = { 0 };
-	char *maps = NULL;
 	uint64_t base = 0;
 	int e;
 
@@ -335,10 +355,7 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		fail_job(r, j, e, 0, &argv);
 		goto out;
 	}
-	e = r->force_mmap ? -ENOSPC : tracee_read_proc_text(j->pid, "maps", 8u << 20, &maps);
-	if (!e)
-		e = reparse_layout_place(maps, j->regs.sp, reparse_layout_size(j->plan.items, j->plan.n),
-					 RED_ZONE_GAP, &base);
+	e = r->force_mmap ? -ENOSPC : place_block(j, &base);
 	if (e == -ENOSPC || e == -ENOENT) {
 		/* The log line is written once the exec is launched. */
 		j->plan.log_argv = argv;
@@ -352,7 +369,6 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		e = launch(r, j, base);
 	finish_job(r, j, e, &r->stats.reparsed, "reparse", "unsandboxed-script", &argv);
 out:
-	free(maps);
 	tracee_strv_free(&argv);
 	tracee_strv_free(&envp);
 }

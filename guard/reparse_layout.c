@@ -60,6 +60,20 @@ int reparse_layout_fill(const struct argv_item *items, size_t n, uint64_t base, 
 	return 0;
 }
 
+int reparse_layout_place_in(uint64_t lo, uint64_t hi, bool writable, uint64_t sp, size_t size,
+			    size_t gap, uint64_t *base)
+{
+	uint64_t top;
+
+	if (!writable || sp < lo || sp >= hi)
+		return -ENOENT;
+	if (sp - lo < gap + size + 16)
+		return -ENOSPC;
+	top = (sp - gap) & ~(uint64_t)15;
+	*base = (top - size) & ~(uint64_t)15;
+	return *base >= lo ? 0 : -ENOSPC;
+}
+
 int reparse_layout_place(const char *maps, uint64_t sp, size_t size, size_t gap, uint64_t *base)
 {
 	const char *line = maps;
@@ -68,18 +82,9 @@ int reparse_layout_place(const char *maps, uint64_t sp, size_t size, size_t gap,
 		uint64_t lo, hi;
 		char perms[8];
 
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s", &lo, &hi, perms) == 3 && sp >= lo &&
-		    sp < hi) {
-			uint64_t top;
-
-			if (perms[0] != 'r' || perms[1] != 'w')
-				return -ENOENT;
-			if (sp - lo < gap + size + 16)
-				return -ENOSPC;
-			top = (sp - gap) & ~(uint64_t)15;
-			*base = (top - size) & ~(uint64_t)15;
-			return *base >= lo ? 0 : -ENOSPC;
-		}
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s", &lo, &hi, perms) == 3 && sp >= lo && sp < hi)
+			return reparse_layout_place_in(lo, hi, perms[0] == 'r' && perms[1] == 'w', sp, size,
+						       gap, base);
 		line = strchr(line, '\n');
 		if (line)
 			line++;

@@ -5,6 +5,7 @@
 #ifndef PKGGUARD_REPARSE_LAYOUT_H
 #define PKGGUARD_REPARSE_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,5 +33,8 @@ int reparse_layout_fill(const struct argv_item *items, size_t n, uint64_t base, 
  * signal frame would need). The base (16-aligned) in *base; 0, -ENOSPC
  * when the mapping is too small, -ENOENT when sp is in no writable mapping. */
 int reparse_layout_place(const char *maps, uint64_t sp, size_t size, size_t gap, uint64_t *base);
+/* The same for the mapping [lo, hi) known to hold sp (PROCMAP_QUERY). */
+int reparse_layout_place_in(uint64_t lo, uint64_t hi, bool writable, uint64_t sp, size_t size,
+			    size_t gap, uint64_t *base);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -175,6 +176,35 @@ int tracee_read_strv(pid_t pid, uint64_t addr, size_t max_entries, size_t max_by
 	if (r)
 		tracee_strv_free(out);
 	return r;
+}
+
+/* uapi/linux/fs.h of Linux 6.11, which this system's headers may predate. */
+struct pg_procmap_query {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define PG_PROCMAP_QUERY _IOWR('f', 17, struct pg_procmap_query)
+#define PG_VMA_READABLE 0x01
+#define PG_VMA_WRITABLE 0x02
+
+int tracee_vma_of(pid_t pid, uint64_t addr, uint64_t *lo, uint64_t *hi, bool *writable)
+{
+	struct pg_procmap_query q = { .size = sizeof(q), .query_addr = addr };
+	int fd = proc_open(pid, "maps"), r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (ioctl(fd, PG_PROCMAP_QUERY, &q) != 0)
+		r = -errno;
+	close(fd);
+	if (r)
+		return r;
+	*lo = q.vma_start;
+	*hi = q.vma_end;
+	*writable = (q.vma_flags & (PG_VMA_READABLE | PG_VMA_WRITABLE)) == (PG_VMA_READABLE | PG_VMA_WRITABLE);
+	return 0;
 }
 
 int tracee_read_proc_text(pid_t pid, const char *file, size_t max, char **out)

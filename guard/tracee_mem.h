@@ -3,6 +3,7 @@
 #ifndef PKGGUARD_TRACEE_MEM_H
 #define PKGGUARD_TRACEE_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,6 +26,13 @@ void tracee_strv_free(struct tracee_strv *s);
 
 /* One string at addr, up to len - 1 bytes; -E2BIG when longer. */
 int tracee_read_string(pid_t pid, uint64_t addr, char *buf, size_t len);
+
+/* The mapping of pid holding addr, [*lo, *hi), and whether it is readable
+ * and writable: one PROCMAP_QUERY ioctl on /proc/PID/maps (Linux 6.11),
+ * instead of the whole text of a large process's maps. -ENOTTY or -EINVAL
+ * on an older kernel (read the text then), -ENOENT when nothing is mapped
+ * there. */
+int tracee_vma_of(pid_t pid, uint64_t addr, uint64_t *lo, uint64_t *hi, bool *writable);
 
 /* The text of /proc/PID/FILE (maps), NUL-terminated, malloc'd. 0 or -errno. */
 int tracee_read_proc_text(pid_t pid, const char *file, size_t max, char **out);
