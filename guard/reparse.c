@@ -40,6 +40,7 @@ struct job {
 	pid_t pid;
 	uint64_t start, t0, deadline;
 	bool abandoned;         /* detach unchanged at the next stop */
+	bool regs_changed;      /* set for the injected mmap: restore before a release */
 	struct reparse_request req;
 	struct strlist commands;
 	struct tracee_regs regs;  /* at the first stop: the failed execve */
@@ -159,6 +160,11 @@ static void job_free(struct job *j)
  * signal it stopped for, delivered on the way out. */
 static void release(struct job *j, int sig)
 {
+	/* Mid-way through the injected mmap its registers are ours: put back
+	 * those of the failed execve, or it would go on as if execve had
+	 * returned the mmap's address. */
+	if (j->regs_changed)
+		(void)regs_set(j->pid, &j->regs);
 	(void)ptrace(PTRACE_DETACH, j->pid, NULL, (void *)(long)sig);
 	job_free(j);
 }
@@ -248,6 +254,7 @@ static int inject_mmap(struct job *j)
 	e = regs_set(j->pid, &regs);
 	if (e)
 		return e;
+	j->regs_changed = true;
 	if (ptrace(PTRACE_SYSCALL, j->pid, NULL, NULL) != 0)
 		return -errno;
 	j->state = JOB_WAIT_MMAP_ENTRY;
@@ -514,7 +521,7 @@ static void take_request(struct reparse *r)
 {
 	struct job *j = job_new(r);
 	struct reparse_request q;
-	bool cancelled;
+	bool cancelled, stray = false;
 	uint64_t one = 1;
 	int e = 0;
 
@@ -543,12 +550,20 @@ static void take_request(struct reparse *r)
 		e = -errno;
 	if (!e && ptrace(PTRACE_INTERRUPT, q.pid, NULL, NULL) != 0)
 		e = -errno; /* seized but gone: the kernel let go */
+	if (!e) {
+		struct proc_info now;
+
+		/* The pid is still the process of the event (it waits in execve:
+		 * only a SIGKILL and a reuse of its pid could make it another). */
+		if (proc_read_stat(q.pid, &now) != 0 || now.start != q.start)
+			stray = true;
+	}
 	if (e)
 		log_debug("reparse: attach to %d: %s", (int)q.pid, strerror(-e));
 	pthread_mutex_lock(&r->mu);
 	cancelled = r->slot == SLOT_CANCELLED;
 	r->slot = cancelled ? SLOT_FREE : SLOT_DONE;
-	r->ack_err = e;
+	r->ack_err = e ? e : stray ? -ESRCH : 0;
 	pthread_mutex_unlock(&r->mu);
 	if (!cancelled)
 		(void)!write(r->ack_fd, &one, sizeof(one));
@@ -564,9 +579,9 @@ static void take_request(struct reparse *r)
 	j->deadline = now_ns() + STOP_DEADLINE_NS;
 	j->req.nested_ok = q.nested_ok;
 	j->req.pid = q.pid;
-	/* Answered as a plain deny already (the attach came too late): let
-	 * it go at its stop. */
-	j->abandoned = cancelled;
+	/* Answered as a plain deny already (the attach came too late), or
+	 * another process than the event's: let it go at its stop. */
+	j->abandoned = cancelled || stray;
 }
 
 static void drain(int fd)
