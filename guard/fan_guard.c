@@ -335,9 +335,11 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		int e = try_reparse(g, chain, n, &d, file, t0);
 
 		reparsing = e == 0;
-		if (e)
+		if (e) {
+			reparse_count_fallback(g->reparse, t0);
 			snprintf(why, sizeof(why), "%s (reparse impossible: %s)", reason_name(d.reason),
 				 reparse_error_name(e));
+		}
 	}
 	if (d.verdict == VERDICT_DENY && g->policy.cfg.mode == MODE_AUDIT) {
 		d.verdict = VERDICT_ALLOW;

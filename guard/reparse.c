@@ -791,6 +791,16 @@ bool reparse_take_allowance(struct reparse *r, pid_t pid, uint64_t start)
 	return found;
 }
 
+void reparse_count_fallback(struct reparse *r, uint64_t t0)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->stats.fallbacks++;
+	hist_add(&r->stats.latency, now_ns() - t0);
+	pthread_mutex_unlock(&r->mu);
+}
+
 void reparse_stats_copy(struct reparse *r, struct reparse_stats *out)
 {
 	if (!r) {

@@ -65,6 +65,10 @@ int reparse_submit(struct reparse *r, const struct reparse_request *req, int tim
  * nested package manager): its next exec events are allowed. */
 bool reparse_take_allowance(struct reparse *r, pid_t pid, uint64_t start);
 
+/* A reparse the answering thread found impossible (reparse_submit failed,
+ * or a check before it): counted with the tracer's own fallbacks. */
+void reparse_count_fallback(struct reparse *r, uint64_t t0);
+
 void reparse_stats_copy(struct reparse *r, struct reparse_stats *out);
 
 const char *reparse_error_name(int err);

@@ -145,6 +145,12 @@ elif start_pgtest; then
 		fail "fallback: a child already traced by strace -f is denied" \
 			"exit $rc, where '$(where)', out $(tr '\n' ' ' <"$work/pm.out"), log $(tail -n +"$from" "$work/d.err" | grep -v '^pkgguardd: allow' | tr '\n' ' ' | cut -c1-300)"
 	fi
+	fb=$("$top/$BUILD/pkgguard" status --json --socket "$dctl" 2>&1 | sed -n 's/.*"reparse_fallbacks":\([0-9]*\).*/\1/p')
+	if [ "${fb:-0}" -ge 1 ]; then
+		pass "fallback: counted in pkgguard status (reparse_fallbacks $fb)"
+	else
+		fail "fallback: counted in pkgguard status" "reparse_fallbacks '${fb}'"
+	fi
 	if [ -z "$left" ]; then
 		pass "fallback: no process is left stopped"
 	else
