@@ -13,8 +13,8 @@
 #            reparse forced through the injected-mmap path;
 #   nested:  the package manager's fork running the package manager again
 #            runs as itself (logged), and that one's child is reparsed;
-#   fallback: a child already traced (strace -f) is denied, not hung, and
-#            the reason is logged;
+#   fallback: a child already traced (strace -f), and a multi-threaded
+#            exec, are denied, not hung, and the reason is logged;
 #   kill -9 of the daemon during a burst of reparses: every install ends,
 #            no process is left stopped;
 #   status:  reparse counters and latency percentiles.
@@ -159,6 +159,28 @@ elif start_pgtest; then
 	stop_daemon
 else
 	fail "fallback: the daemon starts" "$(tail -n 2 "$work/d.err" | tr '\n' ' ')"
+fi
+
+# ---- fallback: a multi-threaded exec (its other threads could not be
+# stopped with it) is denied, the reason logged. Control: the same method
+# without the daemon runs the child.
+run_pm thread_exec
+if [ "$rc" = 7 ] && [ "$(where)" = "$HOSTNAME_HOST" ]; then
+	if start_pgtest; then
+		from=$(($(log_lines) + 1))
+		run_pm thread_exec
+		left=$(stopped_pids)
+		if [ "$rc" = 126 ] && grep -q 'spawn failed: Operation not permitted' "$work/pm.out" && [ -z "$(where)" ] &&
+			wait_log '^pkgguardd: deny .*pm=pgtest .*reparse impossible: multi-threaded process' "$from" && [ -z "$left" ]; then
+			pass "fallback: a multi-threaded exec is denied (EPERM), the reason logged, nothing stopped"
+		else
+			fail "fallback: a multi-threaded exec is denied" \
+				"exit $rc, where '$(where)', stopped '$left', log $(tail -n +"$from" "$work/d.err" | grep -v '^pkgguardd: allow' | tr '\n' ' ' | cut -c1-300)"
+		fi
+		stop_daemon
+	fi
+else
+	fail "control: without pkgguardd, pgtest-pm thread_exec runs its child on the host" "exit $rc, where '$(where)', $(tr '\n' ' ' <"$work/pm.out")"
 fi
 
 # ---- kill -9 of the daemon in the middle of a burst of reparses
