@@ -7,7 +7,7 @@
  * attached) PTRACE_SEIZEs and PTRACE_INTERRUPTs it; the answering thread
  * then writes FAN_DENY; on its way back to user space the process stops
  * (PTRACE_EVENT_STOP) with the failed execve in its registers; the tracer
- * writes `pkgguard-sandbox --profile PM --pkg-dir CWD … -- FILE ARGV[1…]`
+ * writes `pkgguard-sandbox --profile PM --pkg-dir . … --argv0 ARGV0 -- FILE ARGV[1…]`
  * into the process's own memory, points the registers at it, moves the
  * program counter back onto the syscall instruction and detaches: the
  * process re-issues execve, now of the trusted sandbox.

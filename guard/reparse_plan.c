@@ -210,6 +210,12 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 		r = draft_opt(&d, &p->owned, "--rw", rw.v[i]);
 	for (size_t i = 0; !r && i < ro.n; i++)
 		r = draft_opt(&d, &p->owned, "--ro", ro.v[i]);
+	/* Its argv[0] as it was ("sh", not "/bin/sh"): the process's own string. */
+	if (!r && in->argv && in->argv->n > 0) {
+		r = draft_str(&d, &p->owned, "--argv0");
+		if (!r)
+			r = draft_add(&d, -1, in->argv->ptrs[0]);
+	}
 	if (!r)
 		r = draft_str(&d, &p->owned, "--");
 	if (!r)

@@ -37,6 +37,7 @@ struct options {
 	const char *package;
 	const char *check_profile;
 	const char *shell_command;
+	const char *argv0;        /* --argv0: the name COMMAND is run under */
 	int verbose;
 	int require_namespaces;
 	struct extra_dir *extra;  /* --rw / --ro, in order */
@@ -70,6 +71,8 @@ static void usage(FILE *out)
 		"  --ro DIR              also show DIR read-only (repeatable); never \"/\",\n"
 		"                        /proc, /sys, /dev, /run, one containing $HOME, a\n"
 		"                        credential directory or a hidden path\n"
+		"  --argv0 NAME          run COMMAND with NAME as its argv[0] (what it was\n"
+		"                        called: pkgguardd's reparse keeps the original)\n"
 		"  --require-namespaces  fail instead of the no-user-namespace fallback\n"
 		"  --verbose             say what is set up\n"
 		"\n"
@@ -81,7 +84,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_PROFILE = 256, O_PROFILES, O_PKG, O_PROJECT, O_PACKAGE, O_CHECK, O_REQUIRE, O_VERSION,
-	       O_RW, O_RO };
+	       O_RW, O_RO, O_ARGV0 };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "profiles", required_argument, NULL, O_PROFILES },
@@ -92,6 +95,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "require-namespaces", no_argument, NULL, O_REQUIRE },
 		{ "rw", required_argument, NULL, O_RW },
 		{ "ro", required_argument, NULL, O_RO },
+		{ "argv0", required_argument, NULL, O_ARGV0 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -119,6 +123,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->extra = v;
 			break;
 		}
+		case O_ARGV0: o->argv0 = optarg; break;
 		case 'c': o->shell_command = optarg; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': usage(stdout); exit(0);
@@ -353,8 +358,20 @@ int main(int argc, char **argv)
 		for (int i = 0; i < o.argc; i++)
 			cmd_argv[3 + i] = o.argv[i];
 	}
+	if (o.argv0 && !o.shell_command) {
+		/* COMMAND is the file; argv[0] shows NAME. */
+		cmd_argv = calloc((size_t)o.argc + 1, sizeof(char *));
+		if (!cmd_argv) {
+			log_fail(ENOMEM, "arguments");
+			goto out;
+		}
+		cmd_argv[0] = (char *)o.argv0;
+		for (int i = 1; i < o.argc; i++)
+			cmd_argv[i] = o.argv[i];
+	}
 	struct sandbox_cmd cmd = {
 		.argv = cmd_argv ? cmd_argv : o.argv,
+		.file = o.argv0 && !o.shell_command ? o.argv[0] : NULL,
 		.envp = environ,
 		.cwd = cwd,
 		.require_namespaces = o.require_namespaces,

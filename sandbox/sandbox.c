@@ -75,14 +75,17 @@ struct outcome {
 };
 
 /* execvpe() searches the caller's PATH; the script's PATH is the one of its
- * filtered environment, so look the command up there. */
-static int exec_command(char *const *argv, char **env)
+ * filtered environment, so look the command up there. file: what to run,
+ * argv[0] unless the caller gave another name to show (--argv0). */
+static int exec_command(const char *file, char *const *argv, char **env)
 {
 	const char *path = "/usr/local/bin:/usr/bin:/bin";
 	int err = ENOENT;
 
-	if (strchr(argv[0], '/')) {
-		execve(argv[0], argv, env);
+	if (!file)
+		file = argv[0];
+	if (strchr(file, '/')) {
+		execve(file, argv, env);
 		return errno;
 	}
 	for (char **e = env; *e; e++)
@@ -92,7 +95,7 @@ static int exec_command(char *const *argv, char **env)
 		const char *end = strchrnul(s, ':');
 		char full[4096];
 		int n = snprintf(full, sizeof(full), "%.*s%s%s", (int)(end - s), s,
-				 end == s ? "" : "/", argv[0]);
+				 end == s ? "" : "/", file);
 		if (n > 0 && (size_t)n < sizeof(full)) {
 			execve(full, argv, env);
 			if (errno != ENOENT && errno != ENOTDIR)
@@ -201,7 +204,7 @@ static void script_main(struct run *r)
 	    (rc = landlock_apply(p, r->mode, r->fallback_tmp)) ||
 	    (rc = seccomp_filter_load(&r->filter)))
 		script_fail(r, rc);
-	int err = exec_command(r->cmd->argv, r->env);
+	int err = exec_command(r->cmd->file, r->cmd->argv, r->env);
 	report_send(r->report[1], REPORT_EXEC, err);
 	_exit(err == ENOENT ? SANDBOX_EXIT_NOTFOUND : SANDBOX_EXIT_NOEXEC);
 }
@@ -402,7 +405,7 @@ static int final_status(struct run *r, const struct outcome *o)
 		return SANDBOX_EXIT_TIMEOUT;
 	}
 	if (o->first_kind == REPORT_EXEC) {
-		log_info("%s: %s", r->cmd->argv[0], strerror(o->first_value));
+		log_info("%s: %s", r->cmd->file ? r->cmd->file : r->cmd->argv[0], strerror(o->first_value));
 		return o->first_value == ENOENT ? SANDBOX_EXIT_NOTFOUND : SANDBOX_EXIT_NOEXEC;
 	}
 	if (o->first_kind)

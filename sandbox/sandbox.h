@@ -19,6 +19,7 @@ enum {
 
 struct sandbox_cmd {
 	char *const *argv;         /* argv[0] is looked up in PATH of the new env */
+	const char *file;          /* run this instead of argv[0] (--argv0), or NULL */
 	char *const *envp;         /* the caller's environment, filtered by the policy */
 	const char *cwd;           /* working directory inside, must be visible there */
 	bool require_namespaces;   /* refuse the no-user-namespace fallback */

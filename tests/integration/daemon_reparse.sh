@@ -11,6 +11,7 @@
 #            sandbox's hostname), its output and exit status reach the
 #            package manager, the reparse is logged; again with every
 #            reparse forced through the injected-mmap path;
+#   argv[0]: a child exec'd under another name keeps it inside the sandbox;
 #   nested:  the package manager's fork running the package manager again
 #            runs as itself (logged), and that one's child is reparsed;
 #   fallback: a child already traced (strace -f), and a multi-threaded
@@ -111,6 +112,23 @@ for path in stack mmap; do
 	stop_daemon
 	DENV=""
 done
+
+# ---- argv[0]: the reparsed command keeps the name it was called by
+argv0_row() { # LABEL EXPECT-HOST
+	rm -f "$pkg/argv0.txt"
+	(cd "$pkg" && timeout 60 "$PM" argv0 /bin/sh -c 'echo "$0 $(cat /proc/sys/kernel/hostname)" > argv0.txt') >"$work/pm.out" 2>&1
+	got=$(cat "$pkg/argv0.txt" 2>/dev/null)
+	if [ "$got" = "renamed-sh $2" ]; then
+		pass "$1: argv[0] is kept (\$0 = renamed-sh, hostname $2)"
+	else
+		fail "$1: argv[0] is kept" "got '$got', $(tr '\n' ' ' <"$work/pm.out")"
+	fi
+}
+argv0_row "control (no daemon)" "$HOSTNAME_HOST"
+if start_pgtest; then
+	argv0_row "enforce" pkgguard
+	stop_daemon
+fi
 
 # ---- nested: the package manager run by the package manager runs as itself
 if start_pgtest; then
