@@ -25,7 +25,9 @@
 #            (control: no WATCHDOG_USEC, no WATCHDOG=1);
 #   pkgguard status [--json] on the control socket: mode, counters that grow
 #            with execs, latency percentiles; fails once the daemon is gone;
-#   kill -9 of the daemon during an exec storm: the storm finishes.
+#   kill -9 of the daemon during an exec storm: the storm finishes; and
+#            during a burst of reparses by four parallel npm installs: each
+#            ends, nothing is left stopped or behind.
 . tests/lib.sh
 top=$(pwd)
 BUILD=${BUILD:-build}
@@ -500,3 +502,52 @@ if wait "$storm"; then
 else
 	fail "kill -9 of the daemon during an exec storm: the storm finishes" "storm exit $?"
 fi
+
+# kill -9 during a burst of reparses by real npm installs: four plain
+# installs of six packages each, every postinstall reparsed (and slow enough
+# for the kill to land among them). Every install ends (exit 0 or an error),
+# no process is left stopped (ptrace stop "t" or "T"), none of the installs'
+# processes is left behind.
+mkdir -p "$work/burst-src"
+i=1
+while [ $i -le 6 ]; do
+	mkdir -p "$work/burst-src/b$i"
+	printf '{ "name": "burst-%s", "version": "1.0.0", "scripts": { "postinstall": "sleep 0.3; cat /proc/sys/kernel/hostname > host.txt" } }\n' \
+		"$i" >"$work/burst-src/b$i/package.json"
+	i=$((i + 1))
+done
+(cd "$work/burst-src" && for d in b1 b2 b3 b4 b5 b6; do npm pack --silent "./$d" >/dev/null 2>&1 || exit 1; done) ||
+	fail "kill -9 during npm reparses: fixtures" "npm pack failed"
+start_daemon enforce
+bpids=""
+for n in 1 2 3 4; do
+	p=$(new_project burst$n)
+	(cd "$p" && env -u npm_config_script_shell timeout 120 npm install --script-shell=/bin/sh $NPM_FLAGS \
+		"$work"/burst-src/burst-*.tgz >"$p.out" 2>&1; echo "exit $?" >"$p.rc") &
+	bpids="$bpids $!"
+done
+# Kill once the first scripts are being reparsed (at most 20 s).
+i=0
+while [ $i -lt 400 ] && ! grep -q '^pkgguardd: reparse .*package=burst-' "$work/d.err"; do sleep 0.05; i=$((i + 1)); done
+sleep 0.3
+before=$(grep -c '^pkgguardd: reparse .*package=burst-' "$work/d.err")
+kill -9 "$dpid"
+wait "$tpid" 2>/dev/null
+tpid=""
+dpid=""
+for p in $bpids; do wait "$p" 2>/dev/null; done
+ended=0
+for n in 1 2 3 4; do [ -f "$work/burst$n.rc" ] && ended=$((ended + 1)); done
+left=$(stopped_pids)
+alive=""
+for n in 1 2 3 4; do
+	for c in /proc/[0-9]*/cwd; do
+		case "$(readlink "$c" 2>/dev/null)" in "$work/burst$n"*) _p=${c#/proc/}; alive="$alive ${_p%/cwd}" ;; esac
+	done
+done
+if [ "$before" -gt 0 ] && [ "$ended" = 4 ] && [ -z "$left" ] && [ -z "$alive" ]; then
+	pass "kill -9 during npm reparses ($before reparsed before): all 4 installs ended ($(cat "$work"/burst*.rc | tr '\n' ' ')), nothing stopped or left"
+else
+	fail "kill -9 during npm reparses" "reparsed before the kill: $before, installs ended: $ended/4, stopped: '$left', left: '$alive'"
+fi
+for p in $alive; do kill "$p" 2>/dev/null; done
