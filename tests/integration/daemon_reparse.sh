@@ -18,6 +18,8 @@
 #            exec, are denied, not hung, and the reason is logged;
 #   kill -9 of the daemon during a burst of reparses: every install ends,
 #            no process is left stopped;
+#   the unit's SystemCallFilter allows every syscall the daemon made under
+#            strace through all of the above;
 #   status:  reparse counters and latency percentiles.
 . tests/lib.sh
 top=$(pwd)
@@ -236,6 +238,62 @@ if start_pgtest; then
 	fi
 else
 	fail "kill -9 during a burst: the daemon starts" "$(tail -n 2 "$work/d.err" | tr '\n' ' ')"
+fi
+
+# ---- the unit's SystemCallFilter allows every syscall the daemon makes:
+# the daemon run under strace through start, reparses (stack and mmap
+# paths), a nested package manager, a traced child's fallback, SIGHUP and
+# SIGTERM; each syscall it made is looked up in what
+# `systemd-analyze syscall-filter` says the unit's groups hold, plus the
+# names the unit lists itself.
+unit=$top/systemd/pkgguardd.service
+if ! command -v strace >/dev/null 2>&1 || ! command -v systemd-analyze >/dev/null 2>&1; then
+	skip "SystemCallFilter covers the daemon's syscalls" "needs strace and systemd-analyze"
+else
+	filter=$(sed -n 's/^SystemCallFilter=//p' "$unit")
+	: >"$work/allowed"
+	expand_group() { # @GROUP — its syscalls, nested groups expanded
+		systemd-analyze syscall-filter "$1" 2>/dev/null | sed -n 's/^    \([@a-z_0-9-]*\)$/\1/p' |
+			while read -r _x; do
+				case "$_x" in @*) expand_group "$_x" ;; *) echo "$_x" ;; esac
+			done
+	}
+	for f in $filter; do
+		case "$f" in @*) expand_group "$f" ;; *) echo "$f" ;; esac
+	done | sort -u >"$work/allowed"
+	for mmap in 0 1; do
+		DENV="PKGGUARDD_REPARSE_FORCE_MMAP=$mmap"
+		: >"$work/d.err"
+		dctl=$work/control.strace.$mmap
+		# shellcheck disable=SC2086
+		env $DENV timeout -s KILL 120 strace -f -qq -o "$work/strace.daemon.$mmap" "$top/$BUILD/pkgguardd" --foreground \
+			--config "$work/pkgguardd.conf" --control "$dctl" 2>"$work/d.err" &
+		spid=$!
+		i=0
+		while [ $i -lt 200 ] && ! grep -q '^pkgguardd: guarding' "$work/d.err"; do sleep 0.05; i=$((i + 1)); done
+		dp=$(sed -n 's/^pkgguardd: guarding exec.*, pid \([0-9][0-9]*\)$/\1/p' "$work/d.err")
+		for m in fork vfork posix_spawn; do run_pm "$m"; done
+		(cd "$pkg" && timeout 60 "$PM" fork "$PM" vfork /bin/true) >/dev/null 2>&1
+		run_pm fork strace -f -qq -o /dev/null
+		"$top/$BUILD/pkgguard" status --json --socket "$dctl" >"$work/status.strace.$mmap" 2>&1
+		[ -n "$dp" ] && kill -HUP "$dp" && sleep 0.5 && kill "$dp"
+		wait "$spid" 2>/dev/null
+		cat "$work/d.err" >>"$work/d.all"
+	done
+	DENV=""
+	sed -E 's/^[0-9]+ +//; s/\(.*//' "$work/strace.daemon.0" "$work/strace.daemon.1" | grep -E '^[a-z_0-9]+$' | sort -u >"$work/used"
+	missing=$(comm -23 "$work/used" "$work/allowed" | tr '\n' ' ')
+	r0=$(sed -n 's/.*"reparsed":\([0-9]*\).*/\1/p' "$work/status.strace.0")
+	r1=$(sed -n 's/.*"reparsed":\([0-9]*\).*/\1/p' "$work/status.strace.1")
+	# Not vacuous: the trace holds the reparse's own calls.
+	for c in ptrace process_vm_writev fanotify_mark; do
+		grep -qx "$c" "$work/used" || missing="$missing (no $c in the trace)"
+	done
+	if [ "${r0:-0}" -ge 3 ] && [ "${r1:-0}" -ge 3 ] && [ -z "$missing" ]; then
+		pass "SystemCallFilter covers the $(wc -l <"$work/used" | tr -d ' ') syscalls the daemon made (reparses: $r0 stack, $r1 mmap)"
+	else
+		fail "SystemCallFilter covers the daemon's syscalls" "reparsed '$r0'/'$r1'; not allowed: $missing"
+	fi
 fi
 
 # ---- status: reparse counters and latency
