@@ -72,7 +72,6 @@ static void clear_info(pid_t pid, struct proc_info *out)
 	out->exe_dev = 0;
 	out->exe_ino = 0;
 	out->exe[0] = '\0';
-	out->pidns = out->mntns = 0;
 }
 
 int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)

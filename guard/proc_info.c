@@ -121,15 +121,6 @@ int proc_parse_stat(const char *buf, pid_t *ppid, uint64_t *start)
 	return 0;
 }
 
-static uint64_t ns_inode(pid_t pid, const char *ns)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
-	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
-}
-
 static void read_exe(pid_t pid, struct proc_info *out)
 {
 	char path[64];
@@ -156,7 +147,6 @@ int proc_read_stat(pid_t pid, struct proc_info *out)
 	out->cmdline_len = 0;
 	out->exe_known = false;
 	out->exe[0] = '\0';
-	out->pidns = out->mntns = 0;
 	out->pid = pid;
 	r = read_small(pid, "stat", buf, sizeof(buf), &n);
 	if (r)
@@ -181,10 +171,6 @@ int proc_read(pid_t pid, unsigned what, struct proc_info *out)
 	proc_read_cmdline(pid, out);
 	if (what & PROC_EXE)
 		read_exe(pid, out);
-	if (what & PROC_NS) {
-		out->pidns = ns_inode(pid, "pid");
-		out->mntns = ns_inode(pid, "mnt");
-	}
 	return 0;
 }
 

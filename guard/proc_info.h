@@ -22,15 +22,12 @@ struct proc_info {
 	dev_t exe_dev;
 	ino_t exe_ino;
 	char exe[PROC_PATH_MAX];     /* readlink of /proc/PID/exe, "" if unknown */
-	uint64_t pidns;              /* inode of /proc/PID/ns/pid, 0 if unknown */
-	uint64_t mntns;              /* inode of /proc/PID/ns/mnt, 0 if unknown */
 };
 
 /* What proc_read fills: the cheap part always (pid, ppid, start, cmdline);
  * the rest on request. */
 enum {
 	PROC_EXE = 1,   /* exe path and dev/ino */
-	PROC_NS = 2,    /* pid and mount namespace inodes */
 };
 
 /* Reads pid's entry. Returns 0, or -ESRCH when the process is gone, or
