@@ -744,7 +744,6 @@ int reparse_submit(struct reparse *r, const struct reparse_request *req, int tim
 		return -EBUSY; /* the tracer is still stuck in an earlier attach */
 	}
 	drain(r->ack_fd);
-	r->req = *req;
 	if (copy_str(r->req_pm, sizeof(r->req_pm), req->pm) ||
 	    copy_str(r->req_file, sizeof(r->req_file), req->file) ||
 	    copy_str(r->req_cwd, sizeof(r->req_cwd), req->cwd) ||
@@ -752,6 +751,13 @@ int reparse_submit(struct reparse *r, const struct reparse_request *req, int tim
 		pthread_mutex_unlock(&r->mu);
 		return -E2BIG;
 	}
+	/* The caller's strings and lists live on its stack or in a policy a
+	 * reload frees: the thread sees only the copies. */
+	r->req = *req;
+	r->req.pm = r->req_pm;
+	r->req.file = r->req_file;
+	r->req.cwd = r->req_cwd;
+	r->req.commands = &r->req_commands;
 	r->slot = SLOT_SUBMITTED;
 	pthread_mutex_unlock(&r->mu);
 	(void)!write(r->req_fd, &one, sizeof(one));
