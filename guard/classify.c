@@ -123,6 +123,8 @@ static void cache_put(struct classifier *c, const struct proc_info *p, enum cach
 	s->kind = kind;
 	s->pm = pm;
 	s->cmd_hash = cmd_hash(p);
+	s->exec_print = p->exec_print;
+	s->at_ticks = c->now_ticks;
 }
 
 bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start)
@@ -144,6 +146,20 @@ static bool pm_of(const struct classifier *c, const struct proc_info *p, unsigne
 			return true;
 		}
 	return false;
+}
+
+bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
+			    const struct proc_info *parent)
+{
+	const struct cache_slot *s;
+
+	if (!c->fresh_fork_path || !child->fresh_fork || child->ppid != parent->pid || !parent->exec_print)
+		return false;
+	s = cache_get(c, parent->pid, parent->start, CACHE_UNRELATED);
+	if (!s || s->exec_print != parent->exec_print || child->start <= s->at_ticks)
+		return false;
+	cache_put(c, child, CACHE_UNRELATED, 0);
+	return true;
 }
 
 bool classify_by_parent(struct classifier *c, const struct proc_info *chain, size_t n)

@@ -38,12 +38,20 @@ struct cache_slot {
 	enum cache_kind kind;
 	unsigned pm;                      /* index in pms, for CACHE_ROOT */
 	uint64_t cmd_hash;                /* its command line then (CACHE_UNRELATED) */
+	uint64_t exec_print;              /* its program image then (proc_info) */
+	uint64_t at_ticks;                /* when, in clock ticks since boot */
 };
 
 struct classifier {
 	const struct pm_matcher *pms;
 	size_t npms;
 	bool sandbox_known;               /* the trusted pkgguard-sandbox */
+	/* Set by the caller: now, in the clock ticks of a process's start
+	 * time; and whether classify_by_fresh_fork() may be used (not when
+	 * address-space randomisation is off: exec_print then may not change
+	 * across an exec of the same program). */
+	uint64_t now_ticks;
+	bool fresh_fork_path;
 	dev_t sandbox_dev;
 	ino_t sandbox_ino;
 	struct cache_slot cache[CLASSIFY_CACHE_SLOTS];
@@ -112,6 +120,16 @@ bool classify_is_root_fork(const struct proc_info *chain, size_t n, size_t root)
 /* Lets p's current exec through (its loader, interpreter): used when the
  * reparse thread let it re-issue an execve as it was. */
 void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsigned pm);
+
+/* The cheapest path, from two stat lines: child has not exec'd since its
+ * fork, was forked after its parent was seen with no package manager at or
+ * above it, and the parent has not exec'd since (same start time and
+ * exec_print). Then the child runs a copy of the parent's program and
+ * arguments: unrelated too, cached as such. (A process that rewrites its
+ * own title to look like a package manager is not one: only what a package
+ * manager execs decides, and that is judged at its exec.) */
+bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
+			    const struct proc_info *parent);
 
 /* True when cmdline (NUL-separated argv) names one of commands. Pure. */
 bool classify_cmdline_matches(const char *cmdline, size_t len, const struct strlist *commands);

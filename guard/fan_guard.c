@@ -41,6 +41,30 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Now in the unit of a process's start time: clock ticks since boot. */
+static uint64_t boot_ticks(const struct fan_guard *g)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) / g->ns_per_tick;
+}
+
+/* classify_by_fresh_fork() rests on an exec giving a process new random
+ * addresses: not with randomisation off (randomize_va_space 0). */
+static bool aslr_on(void)
+{
+	char c = '2';
+	int fd = open("/proc/sys/kernel/randomize_va_space", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = '0';
+		close(fd);
+	}
+	return c != '0';
+}
+
 /* ------------------------------------------------------------------ */
 /* Marks                                                               */
 
@@ -311,6 +335,11 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		if (classify_cached(g->cls, chain[0].pid, chain[0].start)) {
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;
+		} else if (chain[0].fresh_fork &&
+			   proc_cache_read_stat(g->pcache, chain[0].ppid, &chain[1]) == 0 &&
+			   classify_by_fresh_fork(g->cls, &chain[0], &chain[1])) {
+			g->stats.cache_hits++;
+			d.reason = REASON_CACHED;
 		} else {
 			read_parent(g, chain, &n);
 			if (classify_by_parent(g->cls, chain, n)) {
@@ -378,6 +407,7 @@ static int read_events(struct fan_guard *g)
 		const struct fanotify_event_metadata *m = (const void *)buf;
 		uint64_t t0 = now_ns();
 
+		g->cls->now_ticks = boot_ticks(g);
 		if (len < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : log_fail(errno, "read fanotify");
 		for (; FAN_EVENT_OK(m, len); m = FAN_EVENT_NEXT(m, len)) {
@@ -457,6 +487,12 @@ int fan_guard_open(struct fan_guard *g)
 	classifier_init(g->cls, g->policy.pms, g->policy.npms);
 	trust_sandbox(g);
 	daemon_log_init();
+	{
+		long hz = sysconf(_SC_CLK_TCK);
+
+		g->ns_per_tick = 1000000000u / (uint64_t)(hz > 0 ? hz : 100);
+	}
+	g->cls->fresh_fork_path = aslr_on();
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -26,6 +26,7 @@ struct fan_guard {
 	struct classifier *cls;
 	struct proc_cache *pcache;     /* kept /proc fds of ancestors */
 	struct reparse *reparse;       /* the tracer thread (enforce mode) */
+	uint64_t ns_per_tick;          /* of a process's start time (USER_HZ) */
 	struct daemon_stats stats;
 	struct control_server ctl;
 	int fan_fd, sig_fd, mnt_fd;

@@ -2,6 +2,8 @@
 #include "proc_cache.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,7 +33,7 @@ void proc_cache_close(struct proc_cache *pc)
 
 /* Both files through the kept fds. 0 only when the fds' process is alive
  * and still the one this entry was made for (same start time). */
-static int read_entry(const struct proc_cache_entry *e, struct proc_info *out)
+static int read_entry(const struct proc_cache_entry *e, struct proc_info *out, bool with_cmdline)
 {
 	char buf[1024];
 	size_t n;
@@ -39,9 +41,11 @@ static int read_entry(const struct proc_cache_entry *e, struct proc_info *out)
 
 	if (r)
 		return r;
-	if (n == 0 || proc_parse_stat(buf, &out->ppid, &out->start) != 0 || out->start != e->start)
+	if (n == 0 || proc_parse_stat_info(buf, out) != 0 || out->start != e->start)
 		return -ESRCH;
 	out->pid = e->pid;
+	if (!with_cmdline)
+		return 0;
 	if (proc_pread(e->cmd_fd, out->cmdline, sizeof(out->cmdline), &n) != 0)
 		return -ESRCH; /* exited between the two reads */
 	out->cmdline_len = n;
@@ -67,6 +71,8 @@ static void clear_info(pid_t pid, struct proc_info *out)
 	out->pid = pid;
 	out->ppid = 0;
 	out->start = 0;
+	out->fresh_fork = false;
+	out->exec_print = 0;
 	out->cmdline_len = 0;
 	out->exe_known = false;
 	out->exe_dev = 0;
@@ -74,8 +80,9 @@ static void clear_info(pid_t pid, struct proc_info *out)
 	out->exe[0] = '\0';
 }
 
-int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
+static int cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out, bool with_cmdline)
 {
+	char task_stat[48];
 	struct proc_cache_entry *e = NULL, *v;
 	int sfd, cfd, r;
 
@@ -89,7 +96,7 @@ int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 			break;
 		}
 	if (e) {
-		if (read_entry(e, out) == 0) {
+		if (read_entry(e, out, with_cmdline) == 0) {
 			e->used = pc->tick;
 			pc->hits++;
 			return 0;
@@ -99,7 +106,12 @@ int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 		clear_info(pid, out);
 	}
 	pc->misses++;
-	sfd = proc_open(pid, "stat");
+	/* The main thread's stat line, not the process's: the same fields we
+	 * read, without the whole group's CPU time, which for a process
+	 * running on another CPU takes that CPU's run-queue lock (a long tail
+	 * in the answering path, measured). */
+	snprintf(task_stat, sizeof(task_stat), "task/%d/stat", (int)pid);
+	sfd = proc_open(pid, task_stat);
 	if (sfd < 0)
 		return sfd;
 	cfd = proc_open(pid, "cmdline");
@@ -118,7 +130,7 @@ int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 			r = -ESRCH;
 	}
 	if (r == 0)
-		r = read_entry(v, out);
+		r = read_entry(v, out, with_cmdline);
 	if (r) {
 		drop(pc, v);
 		clear_info(pid, out);
@@ -157,4 +169,14 @@ size_t proc_cache_size(const struct proc_cache *pc)
 	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++)
 		n += pc->e[i].pid != 0;
 	return n;
+}
+
+int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
+{
+	return cache_read(pc, pid, out, true);
+}
+
+int proc_cache_read_stat(struct proc_cache *pc, pid_t pid, struct proc_info *out)
+{
+	return cache_read(pc, pid, out, false);
 }

@@ -89,9 +89,11 @@ static int parse_num(const char **pp, unsigned long long *out)
 	if (*p < '0' || *p > '9')
 		return -EINVAL;
 	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (~0ULL - 9) / 10)
+		unsigned long long d = (unsigned long long)(*p - '0');
+
+		if (v > (~0ULL - d) / 10) /* rsslim is often ULLONG_MAX itself */
 			return -EINVAL;
-		v = v * 10 + (unsigned long long)(*p - '0');
+		v = v * 10 + d;
 	}
 	if (*p && *p != ' ' && *p != '\n')
 		return -EINVAL;
@@ -100,25 +102,67 @@ static int parse_num(const char **pp, unsigned long long *out)
 	return 0;
 }
 
+#define PF_FORKNOEXEC_FLAG 0x00000040u /* include/linux/sched.h */
+
+/* FNV-1a over bytes, continued from h. */
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *b = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+int proc_parse_stat_info(const char *buf, struct proc_info *out)
+{
+	const char *open_paren = strchr(buf, '('), *p = strrchr(buf, ')');
+	unsigned long long v[53] = { 0 };
+	int field;
+
+	if (!p || !open_paren || open_paren > p)
+		return -EINVAL;
+	/* Fields after ") S": numbered as in proc(5), 4 (ppid) onward; parse
+	 * up to arg_end (49), tolerating a kernel that shows fewer. */
+	p = skip_field(p + 1); /* state */
+	for (field = 4; field <= 49; field++) {
+		if (parse_num(&p, &v[field]) != 0) {
+			if (field <= 22)
+				return -EINVAL;
+			break;
+		}
+	}
+	if (v[4] > INT_MAX)
+		return -EINVAL;
+	out->ppid = (pid_t)v[4];
+	out->start = v[22];
+	out->fresh_fork = (v[9] & PF_FORKNOEXEC_FLAG) != 0;
+	out->exec_print = 0;
+	/* startcode, endcode, startstack, start_data, arg_start, arg_end:
+	 * shown only to a reader allowed to ptrace the process (else 0). */
+	if (field > 49 && v[28] && v[48]) {
+		uint64_t h = fnv(14695981039346656037ull, open_paren, (size_t)(strrchr(buf, ')') - open_paren));
+		const int f[] = { 26, 27, 28, 45, 48, 49 };
+
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+			h = fnv(h, &v[f[i]], sizeof(v[f[i]]));
+		out->exec_print = h ? h : 1;
+	}
+	return 0;
+}
+
 int proc_parse_stat(const char *buf, pid_t *ppid, uint64_t *start)
 {
-	const char *p = strrchr(buf, ')');
-	unsigned long long pp, st;
+	struct proc_info p;
+	int r = proc_parse_stat_info(buf, &p);
 
-	if (!p)
-		return -EINVAL;
-	/* ") S ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
-	 *  utime stime cutime cstime priority nice threads itrealvalue starttime" */
-	p = skip_field(p + 1); /* state */
-	if (parse_num(&p, &pp) != 0 || pp > INT_MAX)
-		return -EINVAL;
-	for (int i = 5; i < 22; i++) /* pgrp .. itrealvalue */
-		p = skip_field(p);
-	if (parse_num(&p, &st) != 0)
-		return -EINVAL;
-	*ppid = (pid_t)pp;
-	*start = st;
-	return 0;
+	if (r == 0) {
+		*ppid = p.ppid;
+		*start = p.start;
+	}
+	return r;
 }
 
 static void read_exe(pid_t pid, struct proc_info *out)
@@ -151,7 +195,7 @@ int proc_read_stat(pid_t pid, struct proc_info *out)
 	r = read_small(pid, "stat", buf, sizeof(buf), &n);
 	if (r)
 		return r;
-	return proc_parse_stat(buf, &out->ppid, &out->start);
+	return proc_parse_stat_info(buf, out);
 }
 
 void proc_read_cmdline(pid_t pid, struct proc_info *out)

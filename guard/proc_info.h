@@ -15,6 +15,12 @@ struct proc_info {
 	pid_t pid;
 	pid_t ppid;
 	uint64_t start;              /* starttime, clock ticks since boot */
+	/* From the same stat line: not exec'd since its fork (PF_FORKNOEXEC),
+	 * and a fingerprint of its current program image (comm and the
+	 * randomised addresses of code, data, stack and argv: an exec makes a
+	 * new one), 0 when those fields are hidden from us. */
+	bool fresh_fork;
+	uint64_t exec_print;
 	/* argv joined: NUL-separated, argc entries, truncated at PROC_CMDLINE_MAX. */
 	char cmdline[PROC_CMDLINE_MAX];
 	size_t cmdline_len;
@@ -48,8 +54,10 @@ int proc_dirfd(void);
 int proc_open(pid_t pid, const char *file);
 int proc_pread(int fd, char *buf, size_t len, size_t *got);
 
-/* Parses the content of /proc/PID/stat (pure, for tests). */
+/* Parses the content of /proc/PID/stat (pure, for tests): ppid and start
+ * time; _info fills ppid, start, fresh_fork and exec_print of out. */
 int proc_parse_stat(const char *buf, pid_t *ppid, uint64_t *start);
+int proc_parse_stat_info(const char *buf, struct proc_info *out);
 
 /* Fills out's exe fields for pid, and keeps them only if pid still has
  * start time start (else they are cleared and -ESRCH returned). */

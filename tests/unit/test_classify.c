@@ -137,6 +137,80 @@ static void test_unrelated_by_parent(void **state)
 	free(c);
 }
 
+/* The stat-only path: a fresh fork of a parent seen clean, forked after it
+ * was seen, the parent's program image unchanged; not after the parent
+ * exec'd (other exec_print), not for a child forked before, not for a
+ * child that exec'd already, not with the path switched off. */
+static void test_unrelated_by_fresh_fork(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info loop = proc(30, 10, 300, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info t1 = proc(31, 30, 310, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info first[] = { t1, loop, bash, init };
+	struct proc_info t2 = proc(32, 30, 5000, "", "");
+
+	(void)npm;
+	c->fresh_fork_path = true;
+	loop.exec_print = 77;
+	first[1].exec_print = 77;
+	c->now_ticks = 4000;
+	classify(c, first, 4, &sh_file, &d); /* the loop is seen clean at tick 4000 */
+	t2.fresh_fork = true;
+	assert_true(classify_by_fresh_fork(c, &t2, &loop));
+	assert_true(classify_cached(c, 32, 5000));
+	/* the parent exec'd since (another program image) */
+	struct proc_info loop_exec = loop;
+	loop_exec.exec_print = 78;
+	struct proc_info t3 = t2;
+	t3.pid = 33;
+	t3.start = 5001;
+	assert_false(classify_by_fresh_fork(c, &t3, &loop_exec));
+	/* forked before the parent was seen */
+	t3.start = 4000;
+	assert_false(classify_by_fresh_fork(c, &t3, &loop));
+	/* the child exec'd already: its own program, its own command line */
+	t3.start = 5002;
+	t3.fresh_fork = false;
+	assert_false(classify_by_fresh_fork(c, &t3, &loop));
+	/* no fingerprint (fields hidden), or the path off */
+	t3.fresh_fork = true;
+	struct proc_info loop_hidden = loop;
+	loop_hidden.exec_print = 0;
+	assert_false(classify_by_fresh_fork(c, &t3, &loop_hidden));
+	c->fresh_fork_path = false;
+	assert_false(classify_by_fresh_fork(c, &t3, &loop));
+	free(c);
+}
+
+/* PF_FORKNOEXEC and the image fingerprint from real stat lines: a child
+ * that has not exec'd shows the flag; our own line has a fingerprint. */
+static void test_stat_fresh_fork_and_print(void **state)
+{
+	struct proc_info me, kid;
+	int pfd[2];
+	pid_t pid;
+	char c = 0;
+
+	(void)state;
+	assert_int_equal(proc_read_stat(getpid(), &me), 0);
+	assert_false(me.fresh_fork);
+	assert_int_not_equal(me.exec_print, 0);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	if (pid == 0) {
+		(void)!read(pfd[0], &c, 1);
+		_exit(0);
+	}
+	assert_int_equal(proc_read_stat(pid, &kid), 0);
+	assert_true(kid.fresh_fork);
+	assert_int_equal(kid.ppid, getpid());
+	(void)!write(pfd[1], &c, 1);
+	waitpid(pid, NULL, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
 static void test_package_manager_itself_allowed(void **state)
 {
 	(void)state;
@@ -520,6 +594,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unrelated_allowed_and_cached),
 		cmocka_unit_test(test_unrelated_by_parent),
+		cmocka_unit_test(test_unrelated_by_fresh_fork),
+		cmocka_unit_test(test_stat_fresh_fork_and_print),
 		cmocka_unit_test(test_package_manager_itself_allowed),
 		cmocka_unit_test(test_script_of_package_manager_denied),
 		cmocka_unit_test(test_grandchild_denied),
