@@ -148,6 +148,13 @@ static bool pm_of(const struct classifier *c, const struct proc_info *p, unsigne
 	return false;
 }
 
+bool classify_known_clean(const struct classifier *c, const struct proc_info *p)
+{
+	const struct cache_slot *s = cache_get(c, p->pid, p->start, CACHE_UNRELATED);
+
+	return s && p->exec_print && s->exec_print == p->exec_print;
+}
+
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
 			    const struct proc_info *parent)
 {
@@ -272,11 +279,10 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	out->root = root;
 	if (root == n) {
 		out->reason = REASON_UNRELATED;
-		cache_put(c, &chain[0], CACHE_UNRELATED, 0);
-		/* Its parent too: the parent's next children take the
-		 * classify_by_parent() path. */
-		if (n > 1 && chain[0].ppid == chain[1].pid)
-			cache_put(c, &chain[1], CACHE_UNRELATED, 0);
+		/* It and its ancestors: their next children take the fast
+		 * paths, and later walks stop at them. */
+		for (size_t i = 0; i < n && (i == 0 || chain[i - 1].ppid == chain[i].pid); i++)
+			cache_put(c, &chain[i], CACHE_UNRELATED, 0);
 		return;
 	}
 	out->pm = c->pms[pm].name;

@@ -108,8 +108,10 @@ bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start);
  * too, without reading the rest of its ancestry; it is cached as such. */
 bool classify_by_parent(struct classifier *c, const struct proc_info *chain, size_t n);
 
-/* Decides. For a chain with a root (classify_find_root() < n) the exe and
- * namespace fields of every entry must be filled. Updates the cache. */
+/* Decides. For a chain with a root (classify_find_root() < n) the exe
+ * fields of every entry must be filled. A chain may end early at an
+ * ancestor classify_known_clean() vouches for (then it holds no root).
+ * Updates the cache: with no root, every entry is remembered clean. */
 void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	      const struct exec_file *file, struct decision *out);
 
@@ -130,6 +132,10 @@ void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsign
  * manager execs decides, and that is judged at its exec.) */
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
 			    const struct proc_info *parent);
+
+/* p (read with its exec_print) was seen with no package manager at or
+ * above it, and has not exec'd since: what is above it need not be read. */
+bool classify_known_clean(const struct classifier *c, const struct proc_info *p);
 
 /* True when cmdline (NUL-separated argv) names one of commands. Pure. */
 bool classify_cmdline_matches(const char *cmdline, size_t len, const struct strlist *commands);

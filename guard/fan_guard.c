@@ -187,10 +187,14 @@ static void read_parent(struct fan_guard *g, struct proc_info *chain, size_t *n)
 		*n = 2;
 }
 
-/* The rest of its ancestors, through the kept fds as well. */
-static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t *n)
+/* The rest of its ancestors, through the kept fds as well; with stop_clean,
+ * up to the first one known clean (classify_known_clean): nothing above it
+ * can make this exec a package manager's. */
+static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t *n, bool stop_clean)
 {
 	while (*n < CLASSIFY_MAX_DEPTH && chain[*n - 1].ppid > 0) {
+		if (stop_clean && *n > 1 && classify_known_clean(g->cls, &chain[*n - 1]))
+			return;
 		if (proc_cache_read(g->pcache, chain[*n - 1].ppid, &chain[*n]) != 0)
 			break; /* the parent just exited: the chain ends here */
 		(*n)++;
@@ -268,9 +272,11 @@ static void classify_slow(struct fan_guard *g, const struct fanotify_event_metad
 	unsigned pm;
 	ssize_t len;
 
-	read_ancestors(g, chain, n);
+	read_ancestors(g, chain, n, true);
 	if (classify_find_root(g->cls, chain, *n, &pm) < *n) {
-		/* The rare path: a package manager's family. */
+		/* The rare path: a package manager's family. The whole chain
+		 * (a sandbox may run above the package manager). */
+		read_ancestors(g, chain, n, false);
 		fill_exe(chain, *n);
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", m->fd);
 		len = readlink(fdpath, file, flen - 1);

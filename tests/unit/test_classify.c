@@ -183,6 +183,45 @@ static void test_unrelated_by_fresh_fork(void **state)
 	free(c);
 }
 
+/* A walk may stop at an ancestor known clean: every entry of a chain with
+ * no root is remembered with its image; a later chain ending at one of
+ * them is unrelated, but a package manager below it is still found, and
+ * an ancestor that exec'd since (other image) vouches for nothing. */
+static void test_walk_stops_at_known_clean(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info term = proc(40, 10, 400, "tmux", "/usr/bin/tmux");
+	struct proc_info sh1 = proc(41, 40, 410, "-sh", "/usr/bin/dash");
+	struct proc_info first[] = { sh1, term, bash, init };
+	struct proc_info cmd = proc(42, 41, 420, "-sh", "/usr/bin/dash");
+	struct proc_info npm2 = proc(43, 40, 430, "npm|install", "/usr/bin/node");
+	struct proc_info script = proc(44, 43, 440, "npm|install", "/usr/bin/node");
+
+	(void)npm;
+	first[1].exec_print = term.exec_print = 55;
+	classify(c, first, 4, &sh_file, &d);
+	assert_int_equal(d.reason, REASON_UNRELATED);
+	assert_true(classify_known_clean(c, &term));
+	/* [cmd, sh1, term]: term vouches for bash and init */
+	struct proc_info shorter[] = { cmd, sh1, term };
+	classify(c, shorter, 3, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.reason, REASON_UNRELATED);
+	/* [script, npm2, term]: npm below the clean ancestor is a root */
+	struct proc_info pmchain[] = { script, npm2, term };
+	unsigned pm;
+	assert_int_equal(classify_find_root(c, pmchain, 3, &pm), 1);
+	/* term exec'd since: another image, no longer vouched for */
+	struct proc_info term2 = term;
+	term2.exec_print = 56;
+	assert_false(classify_known_clean(c, &term2));
+	/* no image known: nothing vouched */
+	term2.exec_print = 0;
+	assert_false(classify_known_clean(c, &term2));
+	free(c);
+}
+
 /* PF_FORKNOEXEC and the image fingerprint from real stat lines: a child
  * that has not exec'd shows the flag; our own line has a fingerprint. */
 static void test_stat_fresh_fork_and_print(void **state)
@@ -596,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_unrelated_by_parent),
 		cmocka_unit_test(test_unrelated_by_fresh_fork),
 		cmocka_unit_test(test_stat_fresh_fork_and_print),
+		cmocka_unit_test(test_walk_stops_at_known_clean),
 		cmocka_unit_test(test_package_manager_itself_allowed),
 		cmocka_unit_test(test_script_of_package_manager_denied),
 		cmocka_unit_test(test_grandchild_denied),
