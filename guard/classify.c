@@ -152,7 +152,10 @@ bool classify_known_clean(const struct classifier *c, const struct proc_info *p)
 {
 	const struct cache_slot *s = cache_get(c, p->pid, p->start, CACHE_UNRELATED);
 
-	return s && p->exec_print && s->exec_print == p->exec_print;
+	/* The same program image and the same command line: a package
+	 * manager run in-process by a launcher (corepack) may show itself
+	 * only by retitling the process. */
+	return s && p->exec_print && s->exec_print == p->exec_print && s->cmd_hash == cmd_hash(p);
 }
 
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
@@ -160,10 +163,11 @@ bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
 {
 	const struct cache_slot *s;
 
-	if (!c->fresh_fork_path || !child->fresh_fork || child->ppid != parent->pid || !parent->exec_print)
+	if (!c->fresh_fork_path || !child->fresh_fork || child->ppid != parent->pid ||
+	    !classify_known_clean(c, parent))
 		return false;
 	s = cache_get(c, parent->pid, parent->start, CACHE_UNRELATED);
-	if (!s || s->exec_print != parent->exec_print || child->start <= s->at_ticks)
+	if (child->start <= s->at_ticks)
 		return false;
 	cache_put(c, child, CACHE_UNRELATED, 0);
 	return true;

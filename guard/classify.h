@@ -123,18 +123,18 @@ bool classify_is_root_fork(const struct proc_info *chain, size_t n, size_t root)
  * reparse thread let it re-issue an execve as it was. */
 void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsigned pm);
 
-/* The cheapest path, from two stat lines: child has not exec'd since its
+/* The cheapest path: child (its stat line only) has not exec'd since its
  * fork, was forked after its parent was seen with no package manager at or
- * above it, and the parent has not exec'd since (same start time and
- * exec_print). Then the child runs a copy of the parent's program and
- * arguments: unrelated too, cached as such. (A process that rewrites its
- * own title to look like a package manager is not one: only what a package
- * manager execs decides, and that is judged at its exec.) */
+ * above it, and the parent (stat and command line) is still that: same
+ * start time, program image and command line (classify_known_clean). Then
+ * the child runs a copy of the parent's program and arguments: unrelated
+ * too, cached as such. */
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
 			    const struct proc_info *parent);
 
-/* p (read with its exec_print) was seen with no package manager at or
- * above it, and has not exec'd since: what is above it need not be read. */
+/* p (its stat and command line read) was seen with no package manager at or
+ * above it, and neither exec'd nor retitled itself since: what is above it
+ * need not be read. */
 bool classify_known_clean(const struct classifier *c, const struct proc_info *p);
 
 /* True when cmdline (NUL-separated argv) names one of commands. Pure. */

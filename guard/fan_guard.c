@@ -342,7 +342,7 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;
 		} else if (chain[0].fresh_fork &&
-			   proc_cache_read_stat(g->pcache, chain[0].ppid, &chain[1]) == 0 &&
+			   proc_cache_read(g->pcache, chain[0].ppid, &chain[1]) == 0 &&
 			   classify_by_fresh_fork(g->cls, &chain[0], &chain[1])) {
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;

@@ -2,7 +2,6 @@
 #include "proc_cache.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,7 +32,7 @@ void proc_cache_close(struct proc_cache *pc)
 
 /* Both files through the kept fds. 0 only when the fds' process is alive
  * and still the one this entry was made for (same start time). */
-static int read_entry(const struct proc_cache_entry *e, struct proc_info *out, bool with_cmdline)
+static int read_entry(const struct proc_cache_entry *e, struct proc_info *out)
 {
 	char buf[1024];
 	size_t n;
@@ -44,8 +43,6 @@ static int read_entry(const struct proc_cache_entry *e, struct proc_info *out, b
 	if (n == 0 || proc_parse_stat_info(buf, out) != 0 || out->start != e->start)
 		return -ESRCH;
 	out->pid = e->pid;
-	if (!with_cmdline)
-		return 0;
 	if (proc_pread(e->cmd_fd, out->cmdline, sizeof(out->cmdline), &n) != 0)
 		return -ESRCH; /* exited between the two reads */
 	out->cmdline_len = n;
@@ -80,7 +77,7 @@ static void clear_info(pid_t pid, struct proc_info *out)
 	out->exe[0] = '\0';
 }
 
-static int cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out, bool with_cmdline)
+int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 {
 	char task_stat[48];
 	struct proc_cache_entry *e = NULL, *v;
@@ -96,7 +93,7 @@ static int cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out, b
 			break;
 		}
 	if (e) {
-		if (read_entry(e, out, with_cmdline) == 0) {
+		if (read_entry(e, out) == 0) {
 			e->used = pc->tick;
 			pc->hits++;
 			return 0;
@@ -130,7 +127,7 @@ static int cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out, b
 			r = -ESRCH;
 	}
 	if (r == 0)
-		r = read_entry(v, out, with_cmdline);
+		r = read_entry(v, out);
 	if (r) {
 		drop(pc, v);
 		clear_info(pid, out);
@@ -169,14 +166,4 @@ size_t proc_cache_size(const struct proc_cache *pc)
 	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++)
 		n += pc->e[i].pid != 0;
 	return n;
-}
-
-int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
-{
-	return cache_read(pc, pid, out, true);
-}
-
-int proc_cache_read_stat(struct proc_cache *pc, pid_t pid, struct proc_info *out)
-{
-	return cache_read(pc, pid, out, false);
 }

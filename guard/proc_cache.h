@@ -40,10 +40,6 @@ void proc_cache_close(struct proc_cache *pc);
  * that has this pid now, fresh. 0, -ESRCH when it is gone, or -errno. */
 int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out);
 
-/* The same without the command line (cmdline_len 0): the stat line only,
- * one pread for a kept process. */
-int proc_cache_read_stat(struct proc_cache *pc, pid_t pid, struct proc_info *out);
-
 /* Looks at up to max slots (round robin) and drops those whose process has
  * died. Returns how many it dropped. */
 unsigned proc_cache_prune(struct proc_cache *pc, unsigned max);

@@ -166,6 +166,10 @@ static void test_unrelated_by_fresh_fork(void **state)
 	t3.pid = 33;
 	t3.start = 5001;
 	assert_false(classify_by_fresh_fork(c, &t3, &loop_exec));
+	/* the parent retitled itself (a launcher running npm in-process) */
+	struct proc_info loop_title = proc(30, 10, 300, "npm|install", "/usr/bin/dash");
+	loop_title.exec_print = 77;
+	assert_false(classify_by_fresh_fork(c, &t3, &loop_title));
 	/* forked before the parent was seen */
 	t3.start = 4000;
 	assert_false(classify_by_fresh_fork(c, &t3, &loop));
