@@ -126,7 +126,7 @@ lint: deps
 		--inline-suppr --std=c11 -D_GNU_SOURCE -Isandbox -Iguard \
 		--suppress=missingIncludeSystem sandbox guard tools tests/unit tests/probes
 
-bench: all
+bench: all $(BUILD)/tests/fanotify_floor
 	@sh tests/bench.sh $(BUILD)
 	@if [ -f tests/bench_install.sh ]; then sh tests/bench_install.sh $(BUILD); fi
 	@sh tests/bench_exec.sh $(BUILD)

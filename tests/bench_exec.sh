@@ -3,9 +3,12 @@
 # (run by `make bench`; informational, no timed assertion).
 #
 # EXECS execs of /bin/true from a shell loop, with pkgguardd running in
-# enforce mode and without it, in ROUNDS alternating rounds (round-robin, so
-# the machine's drift hits both alike). Prints each rate, the ratio
-# with/without (target <= 1.05), the daemon's decision latency p50/p99 from
+# enforce mode, without it, and with the floor — build/tests/fanotify_floor,
+# a listener on the same events that allows each without reading anything:
+# the permission round trip alone — in ROUNDS rounds of the three
+# (round-robin, so the machine's drift hits all alike). Prints each rate, the
+# ratio with/without (target <= 1.05), the floor's ratio and pkgguardd's over
+# the floor, the daemon's decision latency p50/p99 from
 # `pkgguard status --json` (target p99 < 100 us) and its RSS from /proc
 # (target < 10 MB). The daemon runs under `timeout -s KILL` and is stopped
 # by its pid. Skips, saying why, when build/pkgguardd is not built, when not
@@ -42,7 +45,7 @@ stop_daemon() {
 	wait "$tpid" 2>/dev/null
 	tpid="" dpid=""
 }
-trap 'stop_daemon; rm -rf "$work"' EXIT INT TERM
+trap 'stop_daemon; stop_floor; rm -rf "$work"' EXIT INT TERM
 
 printf 'mode = "enforce";\nlog_level = "info";\n' >"$work/pkgguardd.conf"
 
@@ -77,13 +80,41 @@ loop_ns() {
 	echo $((t1 - t0))
 }
 
+# The floor marks what pkgguardd marks: every mounted filesystem of its
+# default local types.
+FLOOR=$BUILD/tests/fanotify_floor
+floor_mounts=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { print $5, $(i + 1); break } }' /proc/self/mountinfo |
+	awk '$2 ~ /^(ext2|ext3|ext4|xfs|btrfs|tmpfs|overlay|f2fs|vfat|exfat|ramfs|squashfs|zfs|jfs|reiserfs|bcachefs)$/ { print $1 }' |
+	sed 's/\\040/ /g')
+fpid=""
+start_floor() {
+	[ -x "$FLOOR" ] || return 1
+	: >"$work/floor.log"
+	# shellcheck disable=SC2086 # one mount point per word
+	timeout -s KILL 600 "$FLOOR" $floor_mounts 2>"$work/floor.log" &
+	fpid=$!
+	i=0
+	while [ $i -lt 100 ] && ! grep -q 'ready' "$work/floor.log"; do sleep 0.02; i=$((i + 1)); done
+	grep -q 'ready' "$work/floor.log"
+}
+stop_floor() {
+	[ -n "$fpid" ] || return 0
+	kill "$(sed -n 's/.*ready, pid \([0-9]*\)$/\1/p' "$work/floor.log")" 2>/dev/null
+	wait "$fpid" 2>/dev/null
+	fpid=""
+}
+
 per_round=$((EXECS / ROUNDS))
 [ "$per_round" -gt 0 ] || per_round=1
-off_ns=0 on_ns=0
+off_ns=0 on_ns=0 floor_ns=0
 loop_ns 200 >/dev/null # warm-up
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	off_ns=$((off_ns + $(loop_ns "$per_round")))
+	if start_floor; then
+		floor_ns=$((floor_ns + $(loop_ns "$per_round")))
+	fi
+	stop_floor
 	if ! start_daemon; then
 		say "skipped: pkgguardd did not come up ($(tail -n 2 "$work/daemon.log" | tr '\n' ' '))"
 		exit 0
@@ -99,14 +130,19 @@ while [ $r -lt "$ROUNDS" ]; do
 done
 
 total=$((per_round * ROUNDS))
-"$PY" - "$total" "$ROUNDS" "$off_ns" "$on_ns" "$work/status.json" "${rss:-}" <<'EOF'
+"$PY" - "$total" "$ROUNDS" "$off_ns" "$on_ns" "$work/status.json" "${rss:-}" "$floor_ns" <<'EOF'
 import json, sys
 n, rounds, off, on, status, rss = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+floor = int(sys.argv[7])
 print("bench_exec: %d execs of /bin/true from a shell loop, %d rounds alternating" % (n, rounds))
 print("  without pkgguardd  %8.1f us/exec" % (off / n / 1000.0))
+if floor:
+    print("  floor (allow-all)  %8.1f us/exec  (the permission round trip alone)" % (floor / n / 1000.0))
 print("  with pkgguardd     %8.1f us/exec  (enforce)" % (on / n / 1000.0))
 ratio = on / off if off else float("nan")
 print("  ratio with/without = %.3f (target <= 1.05: %s)" % (ratio, "met" if ratio <= 1.05 else "NOT met"))
+if floor:
+    print("  floor ratio = %.3f; pkgguardd over the floor = %.3f" % (floor / off, on / floor))
 try:
     st = json.load(open(status))
     lat = st.get("latency_us", {})
