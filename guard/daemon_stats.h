@@ -15,7 +15,6 @@ struct latency_hist {
 
 struct daemon_stats {
 	uint64_t events, allows, denies, audit_would_deny, cache_hits, overflows, errors;
-	uint64_t reparse_handoffs;     /* denied and handed to the reparse thread */
 	struct latency_hist latency;   /* event read → answer written */
 };
 

@@ -384,11 +384,12 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		package_of(chain[0].pid, pkg, sizeof(pkg)); /* procfs only, deny path only */
 	respond(g, m->fd, d.verdict == VERDICT_DENY ? FAN_DENY : FAN_ALLOW, t0);
 	/* Logged only after the answer is written. */
-	if (reparsing) {
-		g->stats.reparse_handoffs++; /* the reparse thread logs it */
-	} else if (d.verdict == VERDICT_DENY) {
-		g->stats.denies++;
-		log_event(&d, "deny", &chain[0], file, pkg, why[0] ? why : NULL);
+	if (d.verdict == VERDICT_DENY) {
+		/* A reparse is counted and logged by the reparse thread. */
+		if (!reparsing) {
+			g->stats.denies++;
+			log_event(&d, "deny", &chain[0], file, pkg, why[0] ? why : NULL);
+		}
 	} else {
 		g->stats.allows++;
 		if (would_deny && !loader_of_last(g, &chain[0], file)) {

@@ -36,7 +36,7 @@ void proc_cache_init(struct proc_cache *pc);
 /* Closes every kept fd. */
 void proc_cache_close(struct proc_cache *pc);
 
-/* proc_read(pid, 0, out) through the cache: stat and cmdline of the process
+/* proc_read(pid, out) through the cache: stat and cmdline of the process
  * that has this pid now, fresh. 0, -ESRCH when it is gone, or -errno. */
 int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out);
 

@@ -206,15 +206,13 @@ void proc_read_cmdline(pid_t pid, struct proc_info *out)
 	out->cmdline_len = read_small(pid, "cmdline", out->cmdline, sizeof(out->cmdline), &n) == 0 ? n : 0;
 }
 
-int proc_read(pid_t pid, unsigned what, struct proc_info *out)
+int proc_read(pid_t pid, struct proc_info *out)
 {
 	int r = proc_read_stat(pid, out);
 
 	if (r)
 		return r;
 	proc_read_cmdline(pid, out);
-	if (what & PROC_EXE)
-		read_exe(pid, out);
 	return 0;
 }
 

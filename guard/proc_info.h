@@ -30,15 +30,9 @@ struct proc_info {
 	char exe[PROC_PATH_MAX];     /* readlink of /proc/PID/exe, "" if unknown */
 };
 
-/* What proc_read fills: the cheap part always (pid, ppid, start, cmdline);
- * the rest on request. */
-enum {
-	PROC_EXE = 1,   /* exe path and dev/ino */
-};
-
 /* Reads pid's entry. Returns 0, or -ESRCH when the process is gone, or
  * another -errno. Quiet: a process exiting mid-read is normal. */
-int proc_read(pid_t pid, unsigned what, struct proc_info *out);
+int proc_read(pid_t pid, struct proc_info *out);
 
 /* The cheap halves of proc_read, for the answering path: stat alone (pid,
  * ppid, start; everything else cleared but cmdline), then the command line.

@@ -182,10 +182,7 @@ static void fail_job(struct reparse *r, struct job *j, int err, int sig, const s
 	copy.req.file = j->req.file ? strdup(j->req.file) : NULL;
 	copy.req.cwd = j->req.cwd ? strdup(j->req.cwd) : NULL;
 	release(j, sig); /* first: the process waits on us */
-	pthread_mutex_lock(&r->mu);
-	r->stats.fallbacks++;
-	hist_add(&r->stats.latency, now_ns() - copy.t0);
-	pthread_mutex_unlock(&r->mu);
+	reparse_count_fallback(r, copy.t0);
 	snprintf(reason, sizeof(reason), "unsandboxed-script (reparse impossible: %s)", reparse_error_name(err));
 	log_job(&copy, "deny", reason, argv);
 	free((char *)copy.req.pm);
@@ -280,7 +277,7 @@ static int restart_as_is(struct reparse *r, struct job *j)
 	int e;
 
 	allow_self(r, j); /* before it can exec again */
-	regs_prepare_syscall(&regs, regs.nr, j->plan.orig_args);
+	regs_prepare_syscall(&regs, regs.nr, j->regs.arg);
 	e = regs_set(j->pid, &regs);
 	if (e)
 		return e;
@@ -349,9 +346,7 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		goto out;
 	}
 	if (j->req.nested_ok && reparse_plan_is_package_manager(&argv, &j->commands)) {
-		e = reparse_plan_keep(&j->plan, &j->regs);
-		if (!e)
-			e = restart_as_is(r, j);
+		e = restart_as_is(r, j);
 		finish_job(r, j, e, &r->stats.nested, "allow", "nested-package-manager", &argv);
 		goto out;
 	}

@@ -57,12 +57,6 @@ bool reparse_plan_is_package_manager(const struct tracee_strv *argv, const struc
 	return len > 0 && classify_cmdline_matches(buf, len, commands);
 }
 
-int reparse_plan_keep(struct reparse_plan *p, const struct tracee_regs *regs)
-{
-	memcpy(p->orig_args, regs->arg, sizeof(p->orig_args));
-	return 0;
-}
-
 void reparse_plan_free(struct reparse_plan *p)
 {
 	free(p->items);
@@ -186,7 +180,6 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 	call_args(in->regs, &file, &a, &e);
 	(void)a;
 	p->envp = e;
-	memcpy(p->orig_args, in->regs->arg, sizeof(p->orig_args));
 	{
 		/* The file as the process named it (a venv's bin/python, which
 		 * the event's resolved path would lose), else the event's. */

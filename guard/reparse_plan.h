@@ -21,7 +21,6 @@ struct reparse_plan {
 	size_t n;
 	struct strlist owned;        /* the new strings the items point to */
 	uint64_t envp;               /* the process's envp */
-	uint64_t orig_args[6];       /* the failed call's arguments */
 	struct tracee_strv log_argv; /* kept across the mmap stops, for the log line */
 };
 
@@ -45,8 +44,6 @@ int reparse_plan_read(pid_t pid, const struct tracee_regs *regs, struct tracee_s
 		      struct tracee_strv *envp);
 /* argv runs one of the package manager's commands (classify.c's rule). */
 bool reparse_plan_is_package_manager(const struct tracee_strv *argv, const struct strlist *commands);
-/* Keeps the failed call's arguments (orig_args) to re-issue it as it was. */
-int reparse_plan_keep(struct reparse_plan *p, const struct tracee_regs *regs);
 int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *in);
 void reparse_plan_free(struct reparse_plan *p);
 

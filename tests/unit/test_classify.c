@@ -526,7 +526,7 @@ static void test_proc_cache_reads_fresh_and_keeps_fds(void **state)
 	assert_non_null(pc);
 	proc_cache_init(pc);
 	assert_int_equal(proc_cache_read(pc, child, &a), 0);
-	assert_int_equal(proc_read(child, 0, &direct), 0);
+	assert_int_equal(proc_read(child, &direct), 0);
 	assert_int_equal(a.pid, child);
 	assert_int_equal(a.ppid, getpid());
 	assert_int_equal(a.start, direct.start);
