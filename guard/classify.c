@@ -158,13 +158,21 @@ bool classify_known_clean(const struct classifier *c, const struct proc_info *p)
 	return s && p->exec_print && s->exec_print == p->exec_print && s->cmd_hash == cmd_hash(p);
 }
 
+bool classify_by_clean_parent(const struct classifier *c, const struct proc_info *parent)
+{
+	const struct cache_slot *s = cache_get(c, parent->pid, parent->start, CACHE_UNRELATED);
+
+	return s && s->cmd_hash == cmd_hash(parent);
+}
+
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
 			    const struct proc_info *parent)
 {
 	const struct cache_slot *s;
 
-	if (!c->fresh_fork_path || !child->fresh_fork || child->ppid != parent->pid ||
-	    !classify_known_clean(c, parent))
+	if (!child->fresh_fork || child->ppid != parent->pid)
+		return false;
+	if (!classify_by_clean_parent(c, parent))
 		return false;
 	s = cache_get(c, parent->pid, parent->start, CACHE_UNRELATED);
 	if (child->start <= s->at_ticks)

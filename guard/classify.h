@@ -47,11 +47,8 @@ struct classifier {
 	size_t npms;
 	bool sandbox_known;               /* the trusted pkgguard-sandbox */
 	/* Set by the caller: now, in the clock ticks of a process's start
-	 * time; and whether classify_by_fresh_fork() may be used (not when
-	 * address-space randomisation is off: exec_print then may not change
-	 * across an exec of the same program). */
+	 * time. */
 	uint64_t now_ticks;
-	bool fresh_fork_path;
 	dev_t sandbox_dev;
 	ino_t sandbox_ino;
 	struct cache_slot cache[CLASSIFY_CACHE_SLOTS];
@@ -123,12 +120,25 @@ bool classify_is_root_fork(const struct proc_info *chain, size_t n, size_t root)
  * reparse thread let it re-issue an execve as it was. */
 void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsigned pm);
 
+/* parent (its pid, start time and command line, read through /proc fds
+ * bound to that process) was seen with no package manager at or above it
+ * and still shows that command line. Then every process that is its child
+ * now is no package manager's descendant: unrelated, whatever it is itself
+ * (a package manager's own exec is allowed too). A package manager is
+ * recognised by its command line alone, so an unchanged one means the
+ * parent is none now either, whatever it exec'd meanwhile; its ancestors can
+ * only change to a subreaper that was among them already. */
+bool classify_by_clean_parent(const struct classifier *c, const struct proc_info *parent);
+
 /* The cheapest path: child (its stat line only) has not exec'd since its
  * fork, was forked after its parent was seen with no package manager at or
- * above it, and the parent (stat and command line) is still that: same
- * start time, program image and command line (classify_known_clean). Then
- * the child runs a copy of the parent's program and arguments: unrelated
- * too, cached as such. */
+ * above it, and the parent still shows the command line it had then. The
+ * parent's pid and start time must come from a read through a /proc fd
+ * bound to that very process (proc_cache_cmdline: only its command line is
+ * read). A package manager is recognised by its command line alone, so an
+ * unchanged one means the parent is no package manager now either, whatever
+ * it exec'd meanwhile; the child runs a copy of the parent's memory: it is
+ * unrelated too, cached as such. */
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
 			    const struct proc_info *parent);
 

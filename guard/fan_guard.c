@@ -50,21 +50,6 @@ static uint64_t boot_ticks(const struct fan_guard *g)
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) / g->ns_per_tick;
 }
 
-/* classify_by_fresh_fork() rests on an exec giving a process new random
- * addresses: not with randomisation off (randomize_va_space 0). */
-static bool aslr_on(void)
-{
-	char c = '2';
-	int fd = open("/proc/sys/kernel/randomize_va_space", O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		if (read(fd, &c, 1) != 1)
-			c = '0';
-		close(fd);
-	}
-	return c != '0';
-}
-
 /* ------------------------------------------------------------------ */
 /* Marks                                                               */
 
@@ -174,6 +159,15 @@ static void cmdline_text(const struct proc_info *p, char *buf, size_t len)
 static int read_self(pid_t pid, struct proc_info *self)
 {
 	return proc_read_stat(pid, self);
+}
+
+/* The parent of a fresh fork, for classify_by_fresh_fork(): its command
+ * line alone when its /proc fds are kept (one pread), else read whole. */
+static int parent_cmdline(struct fan_guard *g, pid_t ppid, struct proc_info *parent)
+{
+	int r = proc_cache_cmdline(g->pcache, ppid, parent);
+
+	return r == -ENOENT ? proc_cache_read(g->pcache, ppid, parent) : r;
 }
 
 /* Its command line and its parent, the parent through the kept fds of
@@ -336,13 +330,24 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		g->stats.allows++;
 		return;
 	}
+	if (clean_parents_vouch(&g->hot, g->pcache, g->cls, m->pid, &chain[1])) {
+		/* The child of a parent seen clean: nothing of it is read. */
+		g->stats.cache_hits++;
+		g->stats.allows++;
+		respond(g, m->fd, FAN_ALLOW, t0);
+		if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG) {
+			chain[0] = (struct proc_info){ .pid = m->pid, .ppid = chain[1].pid };
+			d.reason = REASON_CACHED;
+			log_event(&d, "allow", &chain[0], file, NULL, NULL);
+		}
+		return;
+	}
 	if (read_self(m->pid, &chain[0]) == 0) {
 		n = 1;
 		if (classify_cached(g->cls, chain[0].pid, chain[0].start)) {
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;
-		} else if (chain[0].fresh_fork &&
-			   proc_cache_read(g->pcache, chain[0].ppid, &chain[1]) == 0 &&
+		} else if (chain[0].fresh_fork && parent_cmdline(g, chain[0].ppid, &chain[1]) == 0 &&
 			   classify_by_fresh_fork(g->cls, &chain[0], &chain[1])) {
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;
@@ -383,6 +388,8 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 	if ((d.verdict == VERDICT_DENY && !reparsing) || would_deny)
 		package_of(chain[0].pid, pkg, sizeof(pkg)); /* procfs only, deny path only */
 	respond(g, m->fd, d.verdict == VERDICT_DENY ? FAN_DENY : FAN_ALLOW, t0);
+	if (d.verdict == VERDICT_ALLOW && !would_deny && n >= 2 && chain[0].ppid == chain[1].pid)
+		clean_parents_note(&g->hot, g->cls, &chain[1]);
 	/* Logged only after the answer is written. */
 	if (d.verdict == VERDICT_DENY) {
 		/* A reparse is counted and logged by the reparse thread. */
@@ -432,6 +439,11 @@ static int read_events(struct fan_guard *g)
 				respond(g, m->fd, FAN_ALLOW, 0);
 			close(m->fd);
 		}
+		/* The kernel fills the buffer while events fit: a read well short
+		 * of it found the queue empty, and poll reports what comes next
+		 * (one read per event, not two). */
+		if ((size_t)len <= sizeof(buf) / 2)
+			return 0;
 	}
 }
 
@@ -499,7 +511,6 @@ int fan_guard_open(struct fan_guard *g)
 
 		g->ns_per_tick = 1000000000u / (uint64_t)(hz > 0 ? hz : 100);
 	}
-	g->cls->fresh_fork_path = aslr_on();
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -552,10 +563,20 @@ static void drain_mountinfo(struct fan_guard *g)
 		;
 }
 
+#define PRUNE_EVERY_NS 250000000u
+
+static bool control_pending(const struct pollfd *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i].revents)
+			return true;
+	return false;
+}
+
 int fan_guard_run(struct fan_guard *g)
 {
 	struct pollfd fds[3 + 1 + CONTROL_MAX_CONNS];
-	uint64_t wd_usec = 0, wd_last_ns = 0;
+	uint64_t wd_usec = 0, wd_last_ns = 0, pruned_ns = 0;
 	struct reparse_stats rstats;
 	int r = 0;
 
@@ -593,15 +614,21 @@ int fan_guard_run(struct fan_guard *g)
 			drain_mountinfo(g);
 			(void)mark_filesystems(g);
 		}
-		reparse_stats_copy(g->reparse, &rstats);
-		control_handle(&g->ctl, fds + 3, n - 3,
-			       &(struct control_view){ .mode = daemon_mode_name(g->policy.cfg.mode),
-						       .uptime_s = now_ns() / 1000000000u - g->start_s,
-						       .stats = &g->stats, .reparse = &rstats });
+		if (control_pending(fds + 3, n - 3)) {
+			reparse_stats_copy(g->reparse, &rstats);
+			control_handle(&g->ctl, fds + 3, n - 3,
+				       &(struct control_view){ .mode = daemon_mode_name(g->policy.cfg.mode),
+							       .uptime_s = now_ns() / 1000000000u - g->start_s,
+							       .stats = &g->stats, .reparse = &rstats });
+		}
 		control_expire(&g->ctl);
-		/* Outside the answering path, a few slots at a time: forget the
-		 * kept fds of processes that died. */
-		proc_cache_prune(g->pcache, 16);
+		/* Outside the answering path and at most every PRUNE_EVERY_NS, a
+		 * few slots at a time: forget the kept fds of processes that died
+		 * (each look is a read of /proc, not worth paying per event). */
+		if (now_ns() - pruned_ns >= PRUNE_EVERY_NS) {
+			proc_cache_prune(g->pcache, 32);
+			pruned_ns = now_ns();
+		}
 	}
 	sd_notify(0, "STOPPING=1");
 	return 0;

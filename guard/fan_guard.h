@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "classify.h"
+#include "clean_parents.h"
 #include "control_server.h"
 #include "daemon_policy.h"
 #include "daemon_stats.h"
@@ -25,6 +26,7 @@ struct fan_guard {
 	struct daemon_policy policy;
 	struct classifier *cls;
 	struct proc_cache *pcache;     /* kept /proc fds of ancestors */
+	struct clean_parents hot;      /* asked first about a new exec */
 	struct reparse *reparse;       /* the tracer thread (enforce mode) */
 	uint64_t ns_per_tick;          /* of a process's start time (USER_HZ) */
 	struct daemon_stats stats;

@@ -2,6 +2,7 @@
 #include "proc_cache.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,7 +11,7 @@ void proc_cache_init(struct proc_cache *pc)
 {
 	memset(pc, 0, sizeof(*pc));
 	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++)
-		pc->e[i].stat_fd = pc->e[i].cmd_fd = -1;
+		pc->e[i].stat_fd = pc->e[i].cmd_fd = pc->e[i].kids_fd = -1;
 }
 
 static void drop(struct proc_cache *pc, struct proc_cache_entry *e)
@@ -19,7 +20,9 @@ static void drop(struct proc_cache *pc, struct proc_cache_entry *e)
 		close(e->stat_fd);
 	if (e->cmd_fd >= 0)
 		close(e->cmd_fd);
-	*e = (struct proc_cache_entry){ .stat_fd = -1, .cmd_fd = -1 };
+	if (e->kids_fd >= 0)
+		close(e->kids_fd);
+	*e = (struct proc_cache_entry){ .stat_fd = -1, .cmd_fd = -1, .kids_fd = -1 };
 	pc->dropped++;
 }
 
@@ -117,7 +120,7 @@ int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 		return cfd;
 	}
 	v = victim(pc);
-	*v = (struct proc_cache_entry){ .pid = pid, .stat_fd = sfd, .cmd_fd = cfd, .used = pc->tick };
+	*v = (struct proc_cache_entry){ .pid = pid, .stat_fd = sfd, .cmd_fd = cfd, .kids_fd = -1, .used = pc->tick };
 	{
 		char buf[1024];
 		size_t n;
@@ -134,6 +137,94 @@ int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 		return r == -ENOENT ? -ESRCH : r;
 	}
 	return 0;
+}
+
+int proc_cache_cmdline(struct proc_cache *pc, pid_t pid, struct proc_info *out)
+{
+	struct proc_cache_entry *e = NULL;
+	size_t n;
+
+	clear_info(pid, out);
+	for (size_t i = 0; pid > 0 && i < PROC_CACHE_SLOTS; i++)
+		if (pc->e[i].pid == pid) {
+			e = &pc->e[i];
+			break;
+		}
+	if (!e)
+		return -ENOENT;
+	pc->tick++;
+	if (proc_pread(e->cmd_fd, out->cmdline, sizeof(out->cmdline), &n) != 0) {
+		drop(pc, e);
+		return -ESRCH;
+	}
+	out->start = e->start;
+	out->cmdline_len = n;
+	e->used = pc->tick;
+	pc->hits++;
+	return 0;
+}
+
+/* pid as a whole word of the children list, where each pid is followed by
+ * a space (a pid cut off by the end of the buffer is not one). */
+static bool listed(const char *list, pid_t pid)
+{
+	char want[16];
+	size_t wl = (size_t)snprintf(want, sizeof(want), "%d", (int)pid);
+
+	for (const char *p = list; (p = strstr(p, want)) != NULL; p += wl)
+		if ((p == list || p[-1] == ' ') && p[wl] == ' ')
+			return true;
+	return false;
+}
+
+/* The entry's process is alive and the one it was opened for. */
+static bool entry_alive(const struct proc_cache_entry *e)
+{
+	char buf[1024];
+	size_t n;
+	pid_t ppid;
+	uint64_t start;
+
+	return proc_pread(e->stat_fd, buf, sizeof(buf), &n) == 0 && n > 0 &&
+	       proc_parse_stat(buf, &ppid, &start) == 0 && start == e->start;
+}
+
+int proc_cache_has_child(struct proc_cache *pc, pid_t pid, uint64_t start, pid_t child)
+{
+	struct proc_cache_entry *e = NULL;
+	char buf[4096], path[48];
+	size_t n;
+
+	for (size_t i = 0; pid > 0 && i < PROC_CACHE_SLOTS; i++)
+		if (pc->e[i].pid == pid) {
+			e = &pc->e[i];
+			break;
+		}
+	if (!e || e->start != start)
+		return -ENOENT;
+	if (e->kids_fd < 0) {
+		snprintf(path, sizeof(path), "task/%d/children", (int)pid);
+		e->kids_fd = proc_open(pid, path);
+		if (e->kids_fd < 0) {
+			int r = e->kids_fd;
+
+			e->kids_fd = -1;
+			return r;
+		}
+		/* Opened by pid: count it only if the process is still the one
+		 * kept (then the pid was its own when opened). */
+		if (!entry_alive(e)) {
+			drop(pc, e);
+			return -ESRCH;
+		}
+	}
+	/* A dead parent's list reads empty: "not listed", never a wrong yes. */
+	if (proc_pread(e->kids_fd, buf, sizeof(buf), &n) != 0) {
+		drop(pc, e);
+		return -ESRCH;
+	}
+	e->used = ++pc->tick;
+	return listed(buf, child);
 }
 
 unsigned proc_cache_prune(struct proc_cache *pc, unsigned max)

@@ -16,12 +16,13 @@
 
 #include "proc_info.h"
 
-#define PROC_CACHE_SLOTS 256 /* two fds each */
+#define PROC_CACHE_SLOTS 256 /* two fds each, three for a parent asked about its children */
 
 struct proc_cache_entry {
 	pid_t pid;                   /* 0: empty */
 	uint64_t start;
 	int stat_fd, cmd_fd;
+	int kids_fd;                 /* task/PID/children, opened when first asked; -1 */
 	uint64_t used;               /* tick of the last use, for LRU */
 };
 
@@ -39,6 +40,21 @@ void proc_cache_close(struct proc_cache *pc);
 /* proc_read(pid, out) through the cache: stat and cmdline of the process
  * that has this pid now, fresh. 0, -ESRCH when it is gone, or -errno. */
 int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out);
+
+/* Only the command line, and only of a process kept already: pid and start
+ * time are those the entry was opened for, and the fd it is read through
+ * fails once that process died, so they are still true when this returns 0
+ * (ppid and the stat fields are not read: left 0). -ENOENT when pid has no
+ * entry (use proc_cache_read), -ESRCH when its process died. */
+int proc_cache_cmdline(struct proc_cache *pc, pid_t pid, struct proc_info *out);
+
+/* Whether child is listed among the children of the kept process pid with
+ * this start time (its main thread's children: those a fork of another
+ * thread made are not listed). A listed pid is that process's child now:
+ * a pid names one live process at a time, and the fd is bound to the
+ * parent. 1 listed, 0 not (or more children than one read shows), -ENOENT
+ * when pid + start has no entry, -ESRCH when that process died. */
+int proc_cache_has_child(struct proc_cache *pc, pid_t pid, uint64_t start, pid_t child);
 
 /* Looks at up to max slots (round robin) and drops those whose process has
  * died. Returns how many it dropped. */

@@ -6,7 +6,8 @@
  * line matching, stat parsing and the package name from a cwd; and the
  * daemon's kept-fd cache of ancestors (proc_cache.c) over real processes: a
  * process that died is forgotten, a reused pid inherits nothing, and a root
- * that died no longer makes its pid's next owner a package manager's child. */
+ * that died no longer makes its pid's next owner a package manager's child;
+ * and the children of a parent seen clean (clean_parents.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "clean_parents.h"
 #include "daemon_log.h"
 #include "proc_cache.h"
 #include "proc_info.h"
@@ -138,9 +140,10 @@ static void test_unrelated_by_parent(void **state)
 }
 
 /* The stat-only path: a fresh fork of a parent seen clean, forked after it
- * was seen, the parent's program image unchanged; not after the parent
- * exec'd (other exec_print), not for a child forked before, not for a
- * child that exec'd already, not with the path switched off. */
+ * was seen, the parent's command line unchanged; an exec of the parent to
+ * the same command line changes nothing (a package manager is known by its
+ * command line alone); not after a retitle, not for a child forked before,
+ * not for a child that exec'd already. */
 static void test_unrelated_by_fresh_fork(void **state)
 {
 	(void)state;
@@ -151,25 +154,26 @@ static void test_unrelated_by_fresh_fork(void **state)
 	struct proc_info t2 = proc(32, 30, 5000, "", "");
 
 	(void)npm;
-	c->fresh_fork_path = true;
-	loop.exec_print = 77;
-	first[1].exec_print = 77;
 	c->now_ticks = 4000;
 	classify(c, first, 4, &sh_file, &d); /* the loop is seen clean at tick 4000 */
 	t2.fresh_fork = true;
 	assert_true(classify_by_fresh_fork(c, &t2, &loop));
 	assert_true(classify_cached(c, 32, 5000));
-	/* the parent exec'd since (another program image) */
+	/* the parent exec'd since, to the same command line */
 	struct proc_info loop_exec = loop;
 	loop_exec.exec_print = 78;
 	struct proc_info t3 = t2;
 	t3.pid = 33;
 	t3.start = 5001;
-	assert_false(classify_by_fresh_fork(c, &t3, &loop_exec));
+	assert_true(classify_by_fresh_fork(c, &t3, &loop_exec));
+	t3.pid = 34;
 	/* the parent retitled itself (a launcher running npm in-process) */
 	struct proc_info loop_title = proc(30, 10, 300, "npm|install", "/usr/bin/dash");
-	loop_title.exec_print = 77;
 	assert_false(classify_by_fresh_fork(c, &t3, &loop_title));
+	/* the same pid, another process (another start time) */
+	struct proc_info loop_other = loop;
+	loop_other.start = 301;
+	assert_false(classify_by_fresh_fork(c, &t3, &loop_other));
 	/* forked before the parent was seen */
 	t3.start = 4000;
 	assert_false(classify_by_fresh_fork(c, &t3, &loop));
@@ -177,13 +181,40 @@ static void test_unrelated_by_fresh_fork(void **state)
 	t3.start = 5002;
 	t3.fresh_fork = false;
 	assert_false(classify_by_fresh_fork(c, &t3, &loop));
-	/* no fingerprint (fields hidden), or the path off */
+	/* not its child */
 	t3.fresh_fork = true;
-	struct proc_info loop_hidden = loop;
-	loop_hidden.exec_print = 0;
-	assert_false(classify_by_fresh_fork(c, &t3, &loop_hidden));
-	c->fresh_fork_path = false;
+	t3.ppid = 31;
 	assert_false(classify_by_fresh_fork(c, &t3, &loop));
+	free(c);
+}
+
+/* A parent seen clean vouches for its children while it shows the same
+ * command line; not after a retitle, not under another start time, not a
+ * package manager, not a process under one, not after a reload (flush). */
+static void test_clean_parent_rule(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info loop = proc(30, 10, 300, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info t1 = proc(31, 30, 310, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info first[] = { t1, loop, bash, init };
+	struct proc_info script = proc(21, 20, 210, "sh|-c|node x.js", "/usr/bin/dash");
+	struct proc_info pmchain[] = { script, npm, bash, init };
+
+	classify(c, first, 4, &sh_file, &d);
+	assert_true(classify_by_clean_parent(c, &loop));
+	assert_true(classify_by_clean_parent(c, &bash));
+	struct proc_info loop_title = proc(30, 10, 300, "npm|install", "/usr/bin/dash");
+	assert_false(classify_by_clean_parent(c, &loop_title));
+	struct proc_info loop_other = loop;
+	loop_other.start = 301;
+	assert_false(classify_by_clean_parent(c, &loop_other));
+	classify(c, pmchain, 4, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	assert_false(classify_by_clean_parent(c, &npm));
+	assert_false(classify_by_clean_parent(c, &script));
+	classifier_flush(c);
+	assert_false(classify_by_clean_parent(c, &loop));
 	free(c);
 }
 
@@ -632,12 +663,113 @@ out:
 		skip();
 }
 
+/* The children list through a kept fd: our sleeper is listed, a
+ * grandchild and pid 1 are not, an unknown pid + start is -ENOENT, a parent
+ * that died answers no more. */
+static void test_proc_cache_has_child(void **state)
+{
+	struct proc_cache *pc = malloc(sizeof(*pc));
+	struct proc_info me, mid;
+	pid_t kid = spawn_sleeper(), grand;
+	int fds[2];
+
+	(void)state;
+	assert_non_null(pc);
+	proc_cache_init(pc);
+	assert_int_equal(proc_cache_read(pc, getpid(), &me), 0);
+	assert_int_equal(proc_cache_has_child(pc, getpid(), me.start, kid), 1);
+	assert_int_equal(proc_cache_has_child(pc, getpid(), me.start, 1), 0);
+	assert_int_equal(proc_cache_has_child(pc, getpid(), me.start + 1, kid), -ENOENT);
+	assert_int_equal(proc_cache_has_child(pc, kid, me.start, kid), -ENOENT);
+	/* a grandchild: the middle process forks it and reports its pid */
+	assert_int_equal(pipe(fds), 0);
+	pid_t middle = fork();
+	assert_true(middle >= 0);
+	if (middle == 0) {
+		pid_t g = spawn_sleeper();
+
+		if (write(fds[1], &g, sizeof(g)) != (ssize_t)sizeof(g))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(fds[0], &grand, sizeof(grand)), (ssize_t)sizeof(grand));
+	assert_int_equal(proc_cache_has_child(pc, getpid(), me.start, grand), 0);
+	assert_int_equal(proc_cache_read(pc, middle, &mid), 0);
+	assert_int_equal(proc_cache_has_child(pc, middle, mid.start, grand), 1);
+	/* the middle process dies: its list answers no more (the grandchild
+	 * is reparented; never "still its child") */
+	reap(middle);
+	assert_true(proc_cache_has_child(pc, middle, mid.start, grand) <= 0);
+	kill(grand, SIGKILL);
+	close(fds[0]);
+	close(fds[1]);
+	reap(kid);
+	proc_cache_close(pc);
+	free(pc);
+}
+
+/* clean_parents over real processes: this test process, seen clean, vouches
+ * for its new child and not for a stranger; a forgotten classification
+ * (reload) drops it; only what the classifier knows clean is noted. */
+static void test_clean_parents_vouch(void **state)
+{
+	struct proc_cache *pc = malloc(sizeof(*pc));
+	struct clean_parents cp = { 0 };
+	struct proc_info me, parent, grandparent, got;
+	struct classifier *c = new_classifier();
+	struct decision d;
+	pid_t kid;
+
+	(void)state;
+	assert_non_null(pc);
+	proc_cache_init(pc);
+	assert_int_equal(proc_cache_read(pc, getpid(), &me), 0);
+	/* not noted before the classifier has seen it */
+	clean_parents_note(&cp, c, &me);
+	assert_int_equal(cp.e[0].pid, 0);
+	/* seen clean: [me, my parent, its parent] with no package manager
+	 * (the test's own ancestry: make, a shell; never npm) */
+	assert_int_equal(proc_cache_read(pc, me.ppid, &parent), 0);
+	assert_int_equal(proc_cache_read(pc, parent.ppid > 0 ? parent.ppid : 1, &grandparent), 0);
+	{
+		struct proc_info chain[] = { me, parent, grandparent };
+		unsigned pm;
+
+		if (classify_find_root(c, chain, 3, &pm) < 3) {
+			/* run under a package manager: nothing to show here */
+			proc_cache_close(pc);
+			free(pc);
+			free(c);
+			skip();
+		}
+		classify(c, chain, 3, &sh_file, &d);
+	}
+	clean_parents_note(&cp, c, &me);
+	assert_int_equal(cp.e[0].pid, getpid());
+	kid = spawn_sleeper();
+	assert_true(clean_parents_vouch(&cp, pc, c, kid, &got));
+	assert_int_equal(got.pid, getpid());
+	assert_int_equal(got.start, me.start);
+	assert_false(clean_parents_vouch(&cp, pc, c, 1, &got));
+	assert_int_equal(cp.e[0].pid, getpid()); /* a miss keeps it */
+	/* a reload forgets every classification: it vouches no more */
+	classifier_flush(c);
+	assert_false(clean_parents_vouch(&cp, pc, c, kid, &got));
+	assert_int_equal(cp.e[0].pid, 0);
+	reap(kid);
+	proc_cache_close(pc);
+	free(pc);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unrelated_allowed_and_cached),
 		cmocka_unit_test(test_unrelated_by_parent),
 		cmocka_unit_test(test_unrelated_by_fresh_fork),
+		cmocka_unit_test(test_clean_parent_rule),
 		cmocka_unit_test(test_stat_fresh_fork_and_print),
 		cmocka_unit_test(test_walk_stops_at_known_clean),
 		cmocka_unit_test(test_package_manager_itself_allowed),
@@ -655,6 +787,8 @@ int main(void)
 		cmocka_unit_test(test_proc_cache_reads_fresh_and_keeps_fds),
 		cmocka_unit_test(test_proc_cache_dead_process_forgotten),
 		cmocka_unit_test(test_proc_cache_pid_reuse_not_inherited),
+		cmocka_unit_test(test_proc_cache_has_child),
+		cmocka_unit_test(test_clean_parents_vouch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

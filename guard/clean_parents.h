@@ -1,0 +1,39 @@
+/* clean_parents.h — the parents whose children exec'd last, asked first
+ * about the next exec. A process listed among a parent's children now,
+ * whose parent was seen with no package manager at or above it and still
+ * shows that command line (classify_by_clean_parent), is unrelated: decided
+ * with two reads through kept fds (proc_cache), without looking the new
+ * process up in /proc, which is the costliest step of a decision (a shell
+ * loop, `make`, a build tool forking compilers). Misses cost one read per
+ * parent tried, so only CLEAN_PARENTS are kept, most recent first. */
+#ifndef PKGGUARD_CLEAN_PARENTS_H
+#define PKGGUARD_CLEAN_PARENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "classify.h"
+#include "proc_cache.h"
+
+#define CLEAN_PARENTS 2
+
+struct clean_parents {
+	struct {
+		pid_t pid; /* 0: empty */
+		uint64_t start;
+	} e[CLEAN_PARENTS];
+};
+
+/* Remembers p (pid, start time) as the most recent parent, when the
+ * classifier knows it clean with its current command line. */
+void clean_parents_note(struct clean_parents *cp, const struct classifier *c, const struct proc_info *p);
+
+/* True when child is the child of a remembered parent that still vouches;
+ * *parent is then that parent as read (pid, start time, command line).
+ * A parent that no longer vouches (died, retitled, forgotten by the
+ * classifier) is dropped. */
+bool clean_parents_vouch(struct clean_parents *cp, struct proc_cache *pc, const struct classifier *c,
+			 pid_t child, struct proc_info *parent);
+
+#endif
