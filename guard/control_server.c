@@ -157,21 +157,24 @@ static int answer(const char *req, const struct control_view *v, char *out, size
 	const struct daemon_stats *st = v->stats;
 	const struct reparse_stats *rp = v->reparse;
 	bool json = strcmp(req, "status json") == 0;
-	char lat[160], rlat[160];
+	char lat[160], rlat[160], buckets[3200]; /* 96 × "[bound,count]," at most */
 
 	if (!json && strcmp(req, "status") != 0)
 		return snprintf(out, len, "error: unknown request\n");
 	percentiles(&st->latency, json, lat, sizeof(lat));
 	percentiles(&rp->latency, json, rlat, sizeof(rlat));
+	if (hist_json_buckets(&st->latency, buckets, sizeof(buckets)) >= (int)sizeof(buckets))
+		snprintf(buckets, sizeof(buckets), "null");
 	if (json)
 		return snprintf(out, len,
 				"{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,\"events\":%llu,\"allows\":%llu,"
 				"\"denies\":%llu,\"audit_would_deny\":%llu,\"cache_hits\":%llu,\"overflows\":%llu,"
 				"\"reparsed\":%llu,\"reparse_nested\":%llu,\"reparse_fallbacks\":%llu,"
-				"\"latency_us\":%s,\"reparse_latency_us\":%s,\"rss_kb\":%ld}\n",
+				"\"latency_us\":%s,\"latency_buckets_us\":%s,\"reparse_latency_us\":%s,"
+				"\"rss_kb\":%ld}\n",
 				(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
 				ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
-				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, rlat, rss_kb());
+				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, buckets, rlat, rss_kb());
 	return snprintf(out, len,
 			"pid %d, mode %s, up %llu s\nevents %llu, allows %llu, denies %llu, "
 			"audit would-deny %llu, cache hits %llu, overflows %llu\n"
@@ -184,7 +187,7 @@ static int answer(const char *req, const struct control_view *v, char *out, size
 
 static void conn_read(struct control_conn *c, const struct control_view *v)
 {
-	char out[2048];
+	char out[6144];
 	ssize_t n = read(c->fd, c->buf + c->n, sizeof(c->buf) - 1 - c->n);
 	char *nl;
 	int len;

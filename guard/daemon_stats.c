@@ -1,6 +1,8 @@
 /* daemon_stats.c — latency histograms (daemon_stats.h). */
 #include "daemon_stats.h"
 
+#include <stdio.h>
+
 /* 2^(i/4) with the quarter steps 1, 1.19, 1.41, 1.68 */
 static const uint64_t quarter[4] = { 100, 119, 141, 168 };
 
@@ -43,4 +45,25 @@ uint64_t hist_percentile_us(const struct latency_hist *h, unsigned pct)
 			return bound_us(i);
 	}
 	return h->max_ns / 1000;
+}
+
+int hist_json_buckets(const struct latency_hist *h, char *out, size_t len)
+{
+	int w = snprintf(out, len, "[");
+	size_t n;
+
+	if (w < 0)
+		return w;
+	n = (size_t)w;
+	for (unsigned i = 0; i < STATS_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		w = snprintf(n < len ? out + n : NULL, n < len ? len - n : 0, "%s[%llu,%llu]", n > 1 ? "," : "",
+			     (unsigned long long)bound_us(i), (unsigned long long)h->buckets[i]);
+		if (w < 0)
+			return w;
+		n += (size_t)w;
+	}
+	w = snprintf(n < len ? out + n : NULL, n < len ? len - n : 0, "]");
+	return w < 0 ? w : (int)(n + (size_t)w);
 }

@@ -4,6 +4,7 @@
 #ifndef PKGGUARD_DAEMON_STATS_H
 #define PKGGUARD_DAEMON_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define STATS_BUCKETS 96
@@ -27,6 +28,10 @@ struct reparse_stats {
 };
 
 void hist_add(struct latency_hist *h, uint64_t ns);
+/* The non-empty buckets as JSON, [[upper bound in µs, count], …]: two
+ * answers can be subtracted to get the latencies of what happened between
+ * them. Returns what snprintf returns (truncated output: >= len). */
+int hist_json_buckets(const struct latency_hist *h, char *out, size_t len);
 /* Upper bound of the bucket holding percentile pct (0..100), in µs. */
 uint64_t hist_percentile_us(const struct latency_hist *h, unsigned pct);
 

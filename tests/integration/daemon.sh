@@ -464,9 +464,19 @@ if b["mode"] != "enforce": print("mode %s" % b["mode"])
 if not b["events"] - a["events"] >= 200: print("events %d -> %d after 200 execs" % (a["events"], b["events"]))
 if not b["allows"] - a["allows"] >= 200: print("allows %d -> %d after 200 execs" % (a["allows"], b["allows"]))
 if b["latency_us"]["max"] < b["latency_us"]["p50"]: print("max latency below p50")
+# the raw buckets: [upper bound us, count] pairs whose counts grow with the
+# decisions, so two answers subtract to the latencies between them
+try:
+    ha, hb = ({le: n for le, n in x["latency_buckets_us"]} for x in (a, b))
+    if sorted(hb) != list(hb) or any(n <= 0 for n in hb.values()): print("buckets not ascending and non-empty")
+    if sum(hb.values()) - sum(ha.values()) != b["events"] - a["events"]:
+        print("buckets grew by %d, events by %d" % (sum(hb.values()) - sum(ha.values()), b["events"] - a["events"]))
+    if any(hb.get(le, 0) < n for le, n in ha.items()): print("a bucket shrank")
+except (KeyError, TypeError, ValueError) as e:
+    print("latency_buckets_us missing or malformed: %r" % e)
 ' "$dpid" 2>&1)
 	if [ -z "$why" ]; then
-		pass "pkgguard status --json: mode, counters that grow (+200 execs), latency"
+		pass "pkgguard status --json: mode, counters that grow (+200 execs), latency percentiles and buckets"
 	else
 		fail "pkgguard status --json: mode, counters that grow (+200 execs), latency" \
 			"$(echo "$why" | tr '\n' ' ') [$j1]"
