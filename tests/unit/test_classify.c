@@ -742,6 +742,7 @@ static void test_clean_parents_vouch(void **state)
 			free(pc);
 			free(c);
 			skip();
+			return; /* skip() does not return; said for the analysers */
 		}
 		classify(c, chain, 3, &sh_file, &d);
 	}
