@@ -1,6 +1,7 @@
 /* clean_parents.c — the most recent clean parents (clean_parents.h). */
 #include "clean_parents.h"
 
+#include <errno.h>
 #include <string.h>
 
 static void forget(struct clean_parents *cp, size_t i)
@@ -23,7 +24,7 @@ static void to_front(struct clean_parents *cp, pid_t pid, uint64_t start)
 void clean_parents_note(struct clean_parents *cp, const struct classifier *c, const struct proc_info *p)
 {
 	if (p->pid > 0 && !(cp->e[0].pid == p->pid && cp->e[0].start == p->start) &&
-	    classify_by_clean_parent(c, p))
+	    !(cp->crowded_pid == p->pid && cp->crowded_start == p->start) && classify_by_clean_parent(c, p))
 		to_front(cp, p->pid, p->start);
 }
 
@@ -44,8 +45,13 @@ bool clean_parents_vouch(struct clean_parents *cp, struct proc_cache *pc, const 
 			to_front(cp, pid, start);
 			return true;
 		}
-		/* Died, evicted, retitled or forgotten: vouches no more. A child
-		 * of this parent is no other's: stop here when it was listed. */
+		/* Died, evicted, retitled, forgotten or crowded: vouches no more.
+		 * A child of this parent is no other's: stop here when it was
+		 * listed. */
+		if (r == -E2BIG) {
+			cp->crowded_pid = pid;
+			cp->crowded_start = start;
+		}
 		forget(cp, i);
 		if (r == 1)
 			return false;

@@ -23,6 +23,10 @@ struct clean_parents {
 		pid_t pid; /* 0: empty */
 		uint64_t start;
 	} e[CLEAN_PARENTS];
+	/* The last parent found with too many children to ask (init): not
+	 * noted again. */
+	pid_t crowded_pid;
+	uint64_t crowded_start;
 };
 
 /* Remembers p (pid, start time) as the most recent parent, when the

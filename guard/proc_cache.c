@@ -224,6 +224,10 @@ int proc_cache_has_child(struct proc_cache *pc, pid_t pid, uint64_t start, pid_t
 		return -ESRCH;
 	}
 	e->used = ++pc->tick;
+	/* Hundreds of children (init, a service manager): a read this long
+	 * per exec costs more than the lookup it saves. */
+	if (n >= sizeof(buf) / 2)
+		return -E2BIG;
 	return listed(buf, child);
 }
 

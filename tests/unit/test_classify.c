@@ -710,8 +710,9 @@ static void test_proc_cache_has_child(void **state)
 }
 
 /* clean_parents over real processes: this test process, seen clean, vouches
- * for its new child and not for a stranger; a forgotten classification
- * (reload) drops it; only what the classifier knows clean is noted. */
+ * for its new child and not for a stranger; with hundreds of children it is
+ * not asked (nor noted again); a forgotten classification (reload) drops
+ * it; only what the classifier knows clean is noted. */
 static void test_clean_parents_vouch(void **state)
 {
 	struct proc_cache *pc = malloc(sizeof(*pc));
@@ -754,6 +755,25 @@ static void test_clean_parents_vouch(void **state)
 	assert_int_equal(got.start, me.start);
 	assert_false(clean_parents_vouch(&cp, pc, c, 1, &got));
 	assert_int_equal(cp.e[0].pid, getpid()); /* a miss keeps it */
+	/* hundreds of children: not asked, and not noted again */
+	{
+		enum { CROWD = 600 };
+		pid_t *crowd = calloc(CROWD, sizeof(*crowd));
+
+		assert_non_null(crowd);
+		for (int i = 0; i < CROWD; i++)
+			crowd[i] = spawn_sleeper();
+		assert_false(clean_parents_vouch(&cp, pc, c, kid, &got));
+		assert_int_equal(cp.e[0].pid, 0);
+		clean_parents_note(&cp, c, &me);
+		assert_int_equal(cp.e[0].pid, 0);
+		for (int i = 0; i < CROWD; i++)
+			reap(crowd[i]);
+		free(crowd);
+		cp.crowded_pid = 0;
+		clean_parents_note(&cp, c, &me);
+		assert_true(clean_parents_vouch(&cp, pc, c, kid, &got));
+	}
 	/* a reload forgets every classification: it vouches no more */
 	classifier_flush(c);
 	assert_false(clean_parents_vouch(&cp, pc, c, kid, &got));
