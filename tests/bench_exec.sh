@@ -48,7 +48,7 @@ stop_daemon() {
 	wait "$tpid" 2>/dev/null
 	tpid="" dpid=""
 }
-trap 'stop_daemon; stop_floor; rm -rf "$work"' EXIT INT TERM
+trap 'stop_daemon; stop_floor; stop_fapo; rm -rf "$work"' EXIT INT TERM
 
 printf 'mode = "enforce";\nlog_level = "info";\n' >"$work/pkgguardd.conf"
 
@@ -107,9 +107,66 @@ stop_floor() {
 	fpid=""
 }
 
+# fapolicyd, where installed: the same loop under it, permissive, with one
+# rule allowing everything (its own work per event, no policy of ours), in
+# the same rounds. Its config has no path option, so it runs in a private
+# mount namespace with a copy of /etc/fapolicyd (watching the types we
+# watch, filesystem marks so the host's execs are seen, no uid switch: a
+# container may refuse it), its own /var/lib/fapolicyd and /run: nothing of
+# the host is changed. Stopped by its pid.
+FAPO=$(command -v fapolicyd 2>/dev/null || true)
+fapo_pid="" fapo_tpid="" fapo_why=""
+if [ -z "$FAPO" ]; then
+	fapo_why="fapolicyd is not installed (apt-get install fapolicyd for the side-by-side)"
+elif ! command -v unshare >/dev/null 2>&1 || ! command -v fagenrules >/dev/null 2>&1; then
+	fapo_why="unshare or fagenrules missing"
+else
+	fd_=$work/fapolicyd
+	mkdir -p "$fd_/etc/rules.d" "$fd_/lib"
+	types=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { print $(i + 1); break } }' /proc/self/mountinfo |
+		grep -xE 'ext2|ext3|ext4|xfs|btrfs|tmpfs|overlay|f2fs|vfat|exfat|ramfs|squashfs|zfs|jfs|reiserfs|bcachefs' |
+		sort -u | paste -sd, -)
+	sed -e 's/^permissive.*/permissive = 1/' -e "s/^watch_fs.*/watch_fs = $types/" \
+		-e 's/^allow_filesystem_mark.*/allow_filesystem_mark = 1/' -e 's/^uid.*/uid = root/' -e 's/^gid.*/gid = root/' \
+		/etc/fapolicyd/fapolicyd.conf >"$fd_/etc/fapolicyd.conf"
+	cp /etc/fapolicyd/fapolicyd.trust "$fd_/etc/" 2>/dev/null
+	cp -r /etc/fapolicyd/trust.d "$fd_/etc/" 2>/dev/null
+	echo "allow perm=any all : all" >"$fd_/etc/rules.d/10-allow-all.rules"
+fi
+start_fapo() {
+	[ -z "$fapo_why" ] || return 1
+	: >"$fd_/log"
+	timeout -s KILL 600 unshare -m sh -c '
+		mount --make-rprivate / && mount --bind "$1/etc" /etc/fapolicyd &&
+		mount --bind "$1/lib" /var/lib/fapolicyd && mount -t tmpfs tmpfs /run && mkdir /run/fapolicyd &&
+		fagenrules >/dev/null 2>&1 && exec fapolicyd --permissive --debug-deny' sh "$fd_" >"$fd_/log" 2>&1 &
+	fapo_tpid=$!
+	i=0
+	while [ $i -lt 300 ] && ! grep -q 'Starting to listen' "$fd_/log"; do
+		kill -0 "$fapo_tpid" 2>/dev/null || break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	fapo_pid=$(pgrep -P "$fapo_tpid" | head -n 1)
+	if ! grep -q 'Starting to listen' "$fd_/log" || [ -z "$fapo_pid" ]; then
+		fapo_why="fapolicyd did not start: $(tail -n 2 "$fd_/log" | tr '\n' ' ')"
+		stop_fapo
+		return 1
+	fi
+}
+stop_fapo() {
+	[ -n "$fapo_tpid" ] || return 0
+	[ -n "$fapo_pid" ] && kill -TERM "$fapo_pid" 2>/dev/null
+	i=0
+	while kill -0 "$fapo_tpid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "$fapo_tpid" 2>/dev/null
+	wait "$fapo_tpid" 2>/dev/null
+	fapo_tpid="" fapo_pid=""
+}
+
 per_round=$((EXECS / ROUNDS))
 [ "$per_round" -gt 0 ] || per_round=1
-off_ns=0 on_ns=0 floor_ns=0 per_round_ratios=
+off_ns=0 on_ns=0 floor_ns=0 fapo_ns=0 fapo_rounds=0 fapo_off_ns=0 per_round_ratios=
 loop_ns 200 >/dev/null # warm-up
 r=0
 while [ $r -lt "$ROUNDS" ]; do
@@ -119,6 +176,12 @@ while [ $r -lt "$ROUNDS" ]; do
 		floor_ns=$((floor_ns + $(loop_ns "$per_round")))
 	fi
 	stop_floor
+	if start_fapo; then
+		fapo_ns=$((fapo_ns + $(loop_ns "$per_round")))
+		fapo_off_ns=$((fapo_off_ns + r_off))
+		fapo_rounds=$((fapo_rounds + 1))
+	fi
+	stop_fapo
 	if ! start_daemon; then
 		say "skipped: pkgguardd did not come up ($(tail -n 2 "$work/daemon.log" | tr '\n' ' '))"
 		exit 0
@@ -138,7 +201,7 @@ while [ $r -lt "$ROUNDS" ]; do
 done
 
 total=$((per_round * ROUNDS))
-"$PY" - "$total" "$ROUNDS" "$off_ns" "$on_ns" "$work/status.json" "${rss:-}" "$floor_ns" "$per_round_ratios" "$work" <<'EOF'
+"$PY" - "$total" "$ROUNDS" "$off_ns" "$on_ns" "$work/status.json" "${rss:-}" "$floor_ns" "$per_round_ratios" "$work" "$fapo_ns" "$fapo_off_ns" "$fapo_rounds" "$fapo_why" <<'EOF'
 import json, sys
 n, rounds, off, on, status, rss = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 floor = int(sys.argv[7])
@@ -190,13 +253,16 @@ try:
         lat.get("p50"), lat.get("p90"), lat.get("p99"), lat.get("max")))
 except (OSError, ValueError) as e:
     print("  daemon status: unreadable (%s)" % e)
+fapo_ns, fapo_off, fapo_rounds, fapo_why = int(sys.argv[10]), int(sys.argv[11]), int(sys.argv[12]), sys.argv[13]
+if fapo_rounds:
+    m = n * fapo_rounds // rounds
+    print("  fapolicyd (permissive, allow-all rule) %8.1f us/exec over %d rounds: ratio %.3f against the same rounds without" % (
+        fapo_ns / m / 1000.0, fapo_rounds, fapo_ns / fapo_off if fapo_off else float("nan")))
+else:
+    print("  fapolicyd: no side-by-side (%s)" % (fapo_why or "not run"))
 if rss:
     print("  daemon RSS %.1f MB (target < 10: %s)" % (int(rss) / 1024.0, "met" if int(rss) < 10240 else "NOT met"))
 else:
     print("  daemon RSS: unknown")
 EOF
-if command -v fapolicyd >/dev/null 2>&1; then
-	say "fapolicyd is installed; its side-by-side run is not automated here (run it permissive by hand)"
-else
-	say "fapolicyd is not installed: no side-by-side"
-fi
+
