@@ -38,14 +38,22 @@ PY=$(command -v python3) || { say "skipped: python3 is needed to read the status
 work=$(mktemp -d)
 tpid=""
 dpid=""
-stop_daemon() {
-	[ -n "$tpid" ] || return 0
-	[ -n "$dpid" ] && kill -TERM "$dpid" 2>/dev/null
+# Stops what runs under `timeout` (pid $1) by its own pid $2: TERM, up to
+# 5 s, then KILL — the inner pid only while the wrapper still lives (once it
+# has exited, its child was reaped and the pid may be another's).
+stop_wrapped() {
+	[ -n "$1" ] || return 0
+	[ -n "$2" ] && kill -TERM "$2" 2>/dev/null
 	i=0
-	while kill -0 "$tpid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	kill -KILL "$tpid" 2>/dev/null
-	[ -n "$dpid" ] && kill -KILL "$dpid" 2>/dev/null
-	wait "$tpid" 2>/dev/null
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$1" 2>/dev/null; then
+		[ -n "$2" ] && kill -KILL "$2" 2>/dev/null
+		kill -KILL "$1" 2>/dev/null
+	fi
+	wait "$1" 2>/dev/null
+}
+stop_daemon() {
+	stop_wrapped "$tpid" "$dpid"
 	tpid="" dpid=""
 }
 trap 'stop_daemon; stop_floor; stop_fapo; rm -rf "$work"' EXIT INT TERM
@@ -155,12 +163,7 @@ start_fapo() {
 	fi
 }
 stop_fapo() {
-	[ -n "$fapo_tpid" ] || return 0
-	[ -n "$fapo_pid" ] && kill -TERM "$fapo_pid" 2>/dev/null
-	i=0
-	while kill -0 "$fapo_tpid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	kill -KILL "$fapo_tpid" 2>/dev/null
-	wait "$fapo_tpid" 2>/dev/null
+	stop_wrapped "$fapo_tpid" "$fapo_pid"
 	fapo_tpid="" fapo_pid=""
 }
 

@@ -139,6 +139,21 @@ static void test_unrelated_by_parent(void **state)
 	free(c);
 }
 
+/* A shell loop (pid 30, under bash and init) whose first child's exec is
+ * decided at tick `now`: the loop is then known clean. Returns the loop. */
+static struct proc_info see_loop_clean(struct classifier *c, const struct proc_info *bash,
+				       const struct proc_info *init, uint64_t now)
+{
+	struct proc_info loop = proc(30, 10, 300, "sh|-c|loop", "/usr/bin/dash");
+	struct proc_info first[] = { proc(31, 30, 310, "sh|-c|loop", "/usr/bin/dash"), loop, *bash, *init };
+	struct decision d;
+
+	c->now_ticks = now;
+	classify(c, first, 4, &sh_file, &d);
+	assert_int_equal(d.reason, REASON_UNRELATED);
+	return loop;
+}
+
 /* The stat-only path: a fresh fork of a parent seen clean, forked after it
  * was seen, the parent's command line unchanged; an exec of the parent to
  * the same command line changes nothing (a package manager is known by its
@@ -148,14 +163,11 @@ static void test_unrelated_by_fresh_fork(void **state)
 {
 	(void)state;
 	BASE(c);
-	struct proc_info loop = proc(30, 10, 300, "sh|-c|loop", "/usr/bin/dash");
-	struct proc_info t1 = proc(31, 30, 310, "sh|-c|loop", "/usr/bin/dash");
-	struct proc_info first[] = { t1, loop, bash, init };
+	struct proc_info loop = see_loop_clean(c, &bash, &init, 4000);
 	struct proc_info t2 = proc(32, 30, 5000, "", "");
 
 	(void)npm;
-	c->now_ticks = 4000;
-	classify(c, first, 4, &sh_file, &d); /* the loop is seen clean at tick 4000 */
+	(void)d;
 	t2.fresh_fork = true;
 	assert_true(classify_by_fresh_fork(c, &t2, &loop));
 	assert_true(classify_cached(c, 32, 5000));
@@ -195,13 +207,10 @@ static void test_clean_parent_rule(void **state)
 {
 	(void)state;
 	BASE(c);
-	struct proc_info loop = proc(30, 10, 300, "sh|-c|loop", "/usr/bin/dash");
-	struct proc_info t1 = proc(31, 30, 310, "sh|-c|loop", "/usr/bin/dash");
-	struct proc_info first[] = { t1, loop, bash, init };
+	struct proc_info loop = see_loop_clean(c, &bash, &init, 4000);
 	struct proc_info script = proc(21, 20, 210, "sh|-c|node x.js", "/usr/bin/dash");
 	struct proc_info pmchain[] = { script, npm, bash, init };
 
-	classify(c, first, 4, &sh_file, &d);
 	assert_true(classify_by_clean_parent(c, &loop));
 	assert_true(classify_by_clean_parent(c, &bash));
 	struct proc_info loop_title = proc(30, 10, 300, "npm|install", "/usr/bin/dash");
