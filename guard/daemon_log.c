@@ -55,11 +55,12 @@ void daemon_log_decision(const struct decision_record *r)
 				"PKGGUARD_EXE=%s", or_dash(r->exe),
 				"PKGGUARD_PM=%s", or_dash(r->pm),
 				"PKGGUARD_PACKAGE=%s", or_dash(r->package),
+				"PKGGUARD_EVENT=%s", or_dash(r->event),
 				"PKGGUARD_COMMAND=%s", or_dash(r->command),
 				NULL);
 		return;
 	}
-	fprintf(stderr, "pkgguardd: %s pid=%d exe=%s pm=%s package=%s reason=%s command=%s\n",
+	fprintf(stderr, "pkgguardd: %s pid=%d exe=%s pm=%s package=%s event=%s reason=%s command=%s\n",
 		r->decision, (int)r->pid, or_dash(r->exe), or_dash(r->pm), or_dash(r->package),
-		r->reason, or_dash(r->command));
+		or_dash(r->event), r->reason, or_dash(r->command));
 }

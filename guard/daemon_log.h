@@ -15,7 +15,9 @@ struct decision_record {
 	const char *exe;        /* the file being exec'd */
 	const char *pm;         /* package manager, or NULL */
 	const char *package;    /* from the process's cwd under node_modules, or NULL */
-	const char *command;    /* the exec'ing process's command line, spaces for NULs */
+	const char *event;      /* the lifecycle event (postinstall…) of the pending exec, or NULL */
+	const char *command;    /* the pending exec's argv where it could be read, else the
+				 * exec'ing process's command line; spaces between arguments */
 };
 
 void daemon_log_init(void);

@@ -25,6 +25,7 @@
 
 #include "daemon_log.h"
 #include "log.h"
+#include "pending_exec.h"
 #include "proc_info.h"
 #include "reparse.h"
 #include "reparse_regs.h"
@@ -231,8 +232,10 @@ static void package_of(pid_t pid, char *pkg, size_t len)
 		pkg[0] = '\0';
 }
 
+/* pend: the pending exec as read before the answer (a deny, a would-be
+ * deny), or NULL; its argv stands for the command when it was read. */
 static void log_event(const struct decision *d, const char *what, const struct proc_info *p,
-		      const char *file, const char *pkg, const char *why)
+		      const char *file, const char *pkg, const struct pending_exec *pend, const char *why)
 {
 	char cmd[PROC_CMDLINE_MAX], late[256];
 
@@ -243,7 +246,8 @@ static void log_event(const struct decision *d, const char *what, const struct p
 	cmdline_text(p, cmd, sizeof(cmd));
 	daemon_log_decision(&(struct decision_record){
 		.decision = what, .reason = why ? why : reason_name(d->reason), .pid = p->pid, .exe = file,
-		.pm = d->pm, .package = pkg, .command = cmd });
+		.pm = d->pm, .package = pkg, .event = pend ? pend->event : NULL,
+		.command = pend && pend->command[0] ? pend->command : cmd });
 }
 
 /* True when this event is the dynamic loader (ld-linux…, ld-musl…) opened
@@ -318,6 +322,7 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 {
 	static struct proc_info chain[CLASSIFY_MAX_DEPTH];
 	char file[PATH_MAX] = "", pkg[256] = "";
+	struct pending_exec pend = { .command = "" };
 	struct exec_file ef = { 0 };
 	struct decision d = { .verdict = VERDICT_ALLOW, .reason = REASON_UNRELATED };
 	size_t n = 0;
@@ -338,7 +343,7 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG) {
 			chain[0] = (struct proc_info){ .pid = m->pid, .ppid = chain[1].pid };
 			d.reason = REASON_CACHED;
-			log_event(&d, "allow", &chain[0], file, NULL, NULL);
+			log_event(&d, "allow", &chain[0], file, NULL, NULL, NULL);
 		}
 		return;
 	}
@@ -385,8 +390,11 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		d.verdict = VERDICT_ALLOW;
 		would_deny = true;
 	}
-	if ((d.verdict == VERDICT_DENY && !reparsing) || would_deny)
+	if ((d.verdict == VERDICT_DENY && !reparsing) || would_deny) {
+		/* Read before the answer: then the process exits or execs. */
 		package_of(chain[0].pid, pkg, sizeof(pkg)); /* procfs only, deny path only */
+		(void)pending_exec_read(chain[0].pid, &pend);
+	}
 	respond(g, m->fd, d.verdict == VERDICT_DENY ? FAN_DENY : FAN_ALLOW, t0);
 	if (d.verdict == VERDICT_ALLOW && !would_deny && n >= 2 && chain[0].ppid == chain[1].pid)
 		clean_parents_note(&g->hot, g->cls, &chain[1]);
@@ -395,7 +403,7 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		/* A reparse is counted and logged by the reparse thread. */
 		if (!reparsing) {
 			g->stats.denies++;
-			log_event(&d, "deny", &chain[0], file, pkg, why[0] ? why : NULL);
+			log_event(&d, "deny", &chain[0], file, pkg, &pend, why[0] ? why : NULL);
 		}
 	} else {
 		g->stats.allows++;
@@ -403,11 +411,11 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 			g->stats.audit_would_deny++;
 			g->would_pid = chain[0].pid;
 			g->would_start = chain[0].start;
-			log_event(&d, "would-deny", &chain[0], file, pkg, NULL);
+			log_event(&d, "would-deny", &chain[0], file, pkg, &pend, NULL);
 		} else if (would_deny) {
 			/* The same exec's loader: already reported. */
 		} else if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG && n > 0) {
-			log_event(&d, "allow", &chain[0], file, NULL, NULL);
+			log_event(&d, "allow", &chain[0], file, NULL, NULL, NULL);
 		}
 	}
 }

@@ -22,6 +22,7 @@
 #include "classify.h"
 #include "daemon_log.h"
 #include "log.h"
+#include "pending_exec.h"
 #include "proc_info.h"
 #include "reparse_layout.h"
 #include "reparse_plan.h"
@@ -45,6 +46,7 @@ struct job {
 	struct strlist commands;
 	struct tracee_regs regs;  /* at the first stop: the failed execve */
 	struct reparse_plan plan;
+	char event[64];           /* npm_lifecycle_event of its envp, for the log */
 };
 
 enum slot_state { SLOT_FREE, SLOT_SUBMITTED, SLOT_DONE, SLOT_CANCELLED };
@@ -124,7 +126,7 @@ static void log_job(const struct job *j, const char *decision, const char *reaso
 	}
 	daemon_log_decision(&(struct decision_record){
 		.decision = decision, .reason = reason, .pid = j->pid, .exe = j->req.file,
-		.pm = j->req.pm, .package = pkg, .command = cmd[0] ? cmd : NULL });
+		.pm = j->req.pm, .package = pkg, .event = j->event, .command = cmd[0] ? cmd : NULL });
 }
 
 static void count(struct reparse *r, const struct job *j, uint64_t *counter)
@@ -339,6 +341,8 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		e = regs_check_syscall_insn(j->pid, &j->regs);
 	if (!e)
 		e = reparse_plan_read(j->pid, &j->regs, &argv, &envp);
+	if (!e)
+		(void)pending_exec_event_of(envp.v, envp.n, j->event, sizeof(j->event));
 	if (!e)
 		e = check_target(r, j);
 	if (e) {

@@ -97,10 +97,10 @@ if [ -z "$(canary_of "$p")" ]; then
 else
 	fail "deny: the bypassed postinstall did not run" "canary: $(canary_of "$p")"
 fi
-if grep -q '^pkgguardd: deny .*package=daemon-canary' "$work/d.err"; then
-	pass "deny: the deny is logged with the package"
+if grep -q '^pkgguardd: deny .*package=daemon-canary event=postinstall .*command=/bin/sh -c cat /proc/sys/kernel/hostname > canary$' "$work/d.err"; then
+	pass "deny: the deny is logged with the package, the lifecycle event and the pending command"
 else
-	fail "deny: the deny is logged with the package" "$(tr '\n' ' ' <"$work/d.err")"
+	fail "deny: the deny is logged with the package, the lifecycle event and the pending command" "$(tr '\n' ' ' <"$work/d.err")"
 fi
 
 # enforce: the same bypassed install is reparsed into the sandbox.
@@ -114,10 +114,10 @@ else
 	fail "enforce: the bypassed install is reparsed" \
 		"npm exit $rc, canary '$(canary_of "$p")', $(grep -E '^pkgguardd: (deny|reparse)' "$work/d.err" | head -n 2 | tr '\n' ' ')"
 fi
-if grep -q '^pkgguardd: reparse .*package=daemon-canary .*command=/bin/sh -c cat /proc/sys/kernel/hostname > canary' "$work/d.err"; then
-	pass "enforce: the reparse is logged with the package and the pending command"
+if grep -q '^pkgguardd: reparse .*package=daemon-canary event=postinstall .*command=/bin/sh -c cat /proc/sys/kernel/hostname > canary' "$work/d.err"; then
+	pass "enforce: the reparse is logged with the package, the lifecycle event and the pending command"
 else
-	fail "enforce: the reparse is logged with the package and the pending command" "$(grep -E '^pkgguardd: (deny|reparse)' "$work/d.err" | tr '\n' ' ')"
+	fail "enforce: the reparse is logged with the package, the lifecycle event and the pending command" "$(grep -E '^pkgguardd: (deny|reparse)' "$work/d.err" | tr '\n' ' ')"
 fi
 
 # enforce + pkgguard run: the script runs, in the sandbox.
@@ -140,8 +140,8 @@ bypassed_install "$p"
 rc=$?
 stop_daemon
 if [ "$rc" = 0 ] && [ -n "$(canary_of "$p")" ] &&
-	grep -q '^pkgguardd: would-deny .*package=daemon-canary' "$work/d.err"; then
-	pass "audit: the bypassed install runs, a would-deny is logged"
+	grep -q '^pkgguardd: would-deny .*package=daemon-canary event=postinstall .*command=/bin/sh -c cat /proc/sys/kernel/hostname > canary$' "$work/d.err"; then
+	pass "audit: the bypassed install runs, a would-deny is logged (package, event, pending command)"
 else
 	fail "audit: the bypassed install runs, a would-deny is logged" \
 		"exit $rc, canary '$(canary_of "$p")', $(tail -n 1 "$work/d.err")"
