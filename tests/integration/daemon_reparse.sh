@@ -104,7 +104,7 @@ for path in stack mmap; do
 		from=$(($(log_lines) + 1))
 		run_pm "$m"
 		if [ "$rc" = 7 ] && [ "$(where)" = pkgguard ] && grep -q "out-$TAG" "$work/pm.out" && grep -q '^exit 7$' "$work/pm.out" &&
-			wait_log "^pkgguardd: reparse pid=[0-9]+ exe=/usr/bin/dash pm=pgtest package=pkg-a reason=unsandboxed-script command=/bin/sh -c cat" "$from"; then
+			wait_log "^pkgguardd: reparse pid=[0-9]+ exe=/usr/bin/dash pm=pgtest package=pkg-a event=[^ ]+ reason=unsandboxed-script command=/bin/sh -c cat" "$from"; then
 			pass "enforce ($path): pgtest-pm $m — the child ran in the sandbox, its output and exit 7 reached the package manager"
 		else
 			fail "enforce ($path): pgtest-pm $m — the child ran in the sandbox" \
