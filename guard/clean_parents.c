@@ -23,7 +23,7 @@ static void to_front(struct clean_parents *cp, pid_t pid, uint64_t start)
 
 void clean_parents_note(struct clean_parents *cp, const struct classifier *c, const struct proc_info *p)
 {
-	if (p->pid > 0 && !(cp->e[0].pid == p->pid && cp->e[0].start == p->start) &&
+	if (!cp->off && p->pid > 0 && !(cp->e[0].pid == p->pid && cp->e[0].start == p->start) &&
 	    !(cp->crowded_pid == p->pid && cp->crowded_start == p->start) && classify_by_clean_parent(c, p))
 		to_front(cp, p->pid, p->start);
 }
@@ -51,6 +51,11 @@ bool clean_parents_vouch(struct clean_parents *cp, struct proc_cache *pc, const 
 		if (r == -E2BIG) {
 			cp->crowded_pid = pid;
 			cp->crowded_start = start;
+		}
+		if (r == -ENOSYS) {
+			memset(cp->e, 0, sizeof(cp->e));
+			cp->off = true;
+			return false;
 		}
 		forget(cp, i);
 		if (r == 1)

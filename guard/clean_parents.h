@@ -27,6 +27,7 @@ struct clean_parents {
 	 * noted again. */
 	pid_t crowded_pid;
 	uint64_t crowded_start;
+	bool off;  /* the kernel has no children lists: never asked again */
 };
 
 /* Remembers p (pid, start time) as the most recent parent, when the

@@ -209,7 +209,9 @@ int proc_cache_has_child(struct proc_cache *pc, pid_t pid, uint64_t start, pid_t
 			int r = e->kids_fd;
 
 			e->kids_fd = -1;
-			return r;
+			/* Alive but no such file: a kernel without
+			 * CONFIG_PROC_CHILDREN. */
+			return r == -ESRCH && entry_alive(e) ? -ENOSYS : r;
 		}
 		/* Opened by pid: count it only if the process is still the one
 		 * kept (then the pid was its own when opened). */

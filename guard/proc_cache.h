@@ -54,7 +54,8 @@ int proc_cache_cmdline(struct proc_cache *pc, pid_t pid, struct proc_info *out);
  * a pid names one live process at a time, and the fd is bound to the
  * parent. 1 listed, 0 not, -ENOENT when pid + start has no entry, -ESRCH
  * when that process died, -E2BIG when it has hundreds of children (a list
- * not worth reading for every exec: ask another way). */
+ * not worth reading for every exec: ask another way), -ENOSYS when the
+ * kernel shows no children lists (CONFIG_PROC_CHILDREN off). */
 int proc_cache_has_child(struct proc_cache *pc, pid_t pid, uint64_t start, pid_t child);
 
 /* Looks at up to max slots (round robin) and drops those whose process has
