@@ -115,8 +115,9 @@ static void cache_put(struct classifier *c, const struct proc_info *p, enum cach
 {
 	struct cache_slot *s = slot_of(c, p->pid);
 
-	/* A root is worth more than an unrelated entry: keep it while alive. */
-	if (s->kind == CACHE_ROOT && kind == CACHE_UNRELATED && s->pid != p->pid)
+	/* A root is worth more than another process's entry: keep it while
+	 * alive. */
+	if (s->kind == CACHE_ROOT && kind != CACHE_ROOT && s->pid != p->pid)
 		return;
 	s->pid = p->pid;
 	s->start = p->start;
@@ -163,6 +164,16 @@ bool classify_by_clean_parent(const struct classifier *c, const struct proc_info
 	const struct cache_slot *s = cache_get(c, parent->pid, parent->start, CACHE_UNRELATED);
 
 	return s && s->cmd_hash == cmd_hash(parent);
+}
+
+bool classify_known_sandboxed(const struct classifier *c, const struct proc_info *p)
+{
+	return cache_get(c, p->pid, p->start, CACHE_IN_SANDBOX) != NULL;
+}
+
+bool classify_vouches_for_children(const struct classifier *c, const struct proc_info *parent)
+{
+	return classify_by_clean_parent(c, parent) || classify_known_sandboxed(c, parent);
 }
 
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
@@ -243,22 +254,44 @@ static bool path_is_helper(const struct strlist *helpers, const char *path)
 /* Inside a pkgguard sandbox: some ancestor (or itself) runs the trusted
  * pkgguard-sandbox binary. Everything a sandbox starts lives in its pid
  * namespace and dies with it, so an ancestor is enough. */
-static bool in_sandbox(const struct classifier *c, const struct proc_info *chain, size_t n)
+static size_t sandbox_ancestor(const struct classifier *c, const struct proc_info *chain, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (is_sandbox(c, chain[i].exe_known, chain[i].exe_dev, chain[i].exe_ino))
-			return true;
-	return false;
+		if (is_sandbox(c, chain[i].exe_known, chain[i].exe_dev, chain[i].exe_ino) ||
+		    classify_known_sandboxed(c, &chain[i]))
+			return i;
+	return n;
 }
 
-static enum reason descendant_reason(const struct classifier *c, const struct proc_info *chain,
+/* chain[0..k] are inside the sandbox chain[k] runs (or was seen in): their
+ * next execs and their children's stop here. Only those joined to chain[k]
+ * by parent links that still hold: below a link that changed, nothing is
+ * remembered. */
+static void remember_sandboxed(struct classifier *c, const struct proc_info *chain, size_t k)
+{
+	size_t low = 0;
+
+	for (size_t i = 0; i < k; i++)
+		if (chain[i].ppid != chain[i + 1].pid)
+			low = i + 1;
+	for (size_t i = low; i <= k; i++)
+		if (!classify_known_sandboxed(c, &chain[i]))
+			cache_put(c, &chain[i], CACHE_IN_SANDBOX, 0);
+}
+
+static enum reason descendant_reason(struct classifier *c, const struct proc_info *chain,
 				     size_t n, size_t root, const struct exec_file *file,
 				     const struct pm_matcher *pm)
 {
+	size_t k;
+
 	if (is_sandbox(c, true, file->dev, file->ino))
 		return REASON_SANDBOX_EXEC;
-	if (in_sandbox(c, chain, n))
+	k = sandbox_ancestor(c, chain, n);
+	if (k < n) {
+		remember_sandboxed(c, chain, k);
 		return REASON_IN_SANDBOX;
+	}
 	/* The package manager's own fork exec'ing a helper (git)... */
 	if (root == 1 && is_fork_of_parent(chain, n, 0) && path_is_helper(pm->helpers, file->path))
 		return REASON_HELPER;
@@ -287,6 +320,14 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 		out->reason = REASON_CACHED;
 		return;
 	}
+	/* Inside a sandbox seen before: nothing above matters (a package
+	 * manager run by a script inside is inside too). */
+	for (size_t i = 0; i < n; i++)
+		if (classify_known_sandboxed(c, &chain[i])) {
+			remember_sandboxed(c, chain, i);
+			out->reason = REASON_IN_SANDBOX;
+			return;
+		}
 	root = classify_find_root(c, chain, n, &pm);
 	out->root = root;
 	if (root == n) {

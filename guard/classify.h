@@ -30,7 +30,14 @@ struct pm_matcher {
  * CACHE_HELPER: the same for a helper, and it marks the helper's process:
  * what it runs is the helper's doing (a helper that is a script runs as its
  * interpreter, so its executable alone would not say it is one). */
-enum cache_kind { CACHE_EMPTY = 0, CACHE_UNRELATED, CACHE_ROOT, CACHE_EXEC_OK, CACHE_HELPER };
+enum cache_kind {
+	CACHE_EMPTY = 0,
+	CACHE_UNRELATED,
+	CACHE_ROOT,
+	CACHE_EXEC_OK,
+	CACHE_HELPER,
+	CACHE_IN_SANDBOX, /* runs pkgguard-sandbox, or descends from a process that does */
+};
 
 struct cache_slot {
 	pid_t pid;
@@ -129,6 +136,16 @@ void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsign
  * parent is none now either, whatever it exec'd meanwhile; its ancestors can
  * only change to a subreaper that was among them already. */
 bool classify_by_clean_parent(const struct classifier *c, const struct proc_info *parent);
+
+/* p was seen inside a pkgguard sandbox (it, or an ancestor, ran the trusted
+ * binary): so is everything it starts, which lives in the sandbox's pid
+ * namespace and dies with it. A walk may stop at such an ancestor. */
+bool classify_known_sandboxed(const struct classifier *c, const struct proc_info *p);
+
+/* What a child of parent (pid, start time, command line read through fds
+ * bound to it) inherits: unrelated (classify_by_clean_parent) or inside a
+ * sandbox (classify_known_sandboxed). Either way its exec is allowed. */
+bool classify_vouches_for_children(const struct classifier *c, const struct proc_info *parent);
 
 /* The cheapest path: child (its stat line only) has not exec'd since its
  * fork, was forked after its parent was seen with no package manager at or

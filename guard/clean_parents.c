@@ -24,7 +24,7 @@ static void to_front(struct clean_parents *cp, pid_t pid, uint64_t start)
 void clean_parents_note(struct clean_parents *cp, const struct classifier *c, const struct proc_info *p)
 {
 	if (!cp->off && p->pid > 0 && !(cp->e[0].pid == p->pid && cp->e[0].start == p->start) &&
-	    !(cp->crowded_pid == p->pid && cp->crowded_start == p->start) && classify_by_clean_parent(c, p))
+	    !(cp->crowded_pid == p->pid && cp->crowded_start == p->start) && classify_vouches_for_children(c, p))
 		to_front(cp, p->pid, p->start);
 }
 
@@ -41,7 +41,7 @@ bool clean_parents_vouch(struct clean_parents *cp, struct proc_cache *pc, const 
 			continue;
 		}
 		if (r == 1 && proc_cache_cmdline(pc, pid, parent) == 0 && parent->start == start &&
-		    classify_by_clean_parent(c, parent)) {
+		    classify_vouches_for_children(c, parent)) {
 			to_front(cp, pid, start);
 			return true;
 		}

@@ -1,7 +1,8 @@
 /* clean_parents.h — the parents whose children exec'd last, asked first
  * about the next exec. A process listed among a parent's children now,
  * whose parent was seen with no package manager at or above it and still
- * shows that command line (classify_by_clean_parent), is unrelated: decided
+ * shows that command line, or was seen inside a sandbox
+ * (classify_vouches_for_children), is allowed: decided
  * with two reads through kept fds (proc_cache), without looking the new
  * process up in /proc, which is the costliest step of a decision (a shell
  * loop, `make`, a build tool forking compilers). Misses cost one read per
@@ -31,7 +32,7 @@ struct clean_parents {
 };
 
 /* Remembers p (pid, start time) as the most recent parent, when the
- * classifier knows it clean with its current command line. */
+ * classifier vouches for its children. */
 void clean_parents_note(struct clean_parents *cp, const struct classifier *c, const struct proc_info *p);
 
 /* True when child is the child of a remembered parent that still vouches;

@@ -182,13 +182,15 @@ static void read_parent(struct fan_guard *g, struct proc_info *chain, size_t *n)
 		*n = 2;
 }
 
-/* The rest of its ancestors, through the kept fds as well; with stop_clean,
- * up to the first one known clean (classify_known_clean): nothing above it
- * can make this exec a package manager's. */
-static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t *n, bool stop_clean)
+/* The rest of its ancestors, through the kept fds as well; with stop_known,
+ * up to the first one known clean (classify_known_clean: nothing above it
+ * can make this exec a package manager's) or known inside a sandbox (then
+ * so is this exec). */
+static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t *n, bool stop_known)
 {
 	while (*n < CLASSIFY_MAX_DEPTH && chain[*n - 1].ppid > 0) {
-		if (stop_clean && *n > 1 && classify_known_clean(g->cls, &chain[*n - 1]))
+		if (stop_known && *n > 1 &&
+		    (classify_known_clean(g->cls, &chain[*n - 1]) || classify_known_sandboxed(g->cls, &chain[*n - 1])))
 			return;
 		if (proc_cache_read(g->pcache, chain[*n - 1].ppid, &chain[*n]) != 0)
 			break; /* the parent just exited: the chain ends here */
@@ -259,8 +261,9 @@ static bool loader_of_last(const struct fan_guard *g, const struct proc_info *p,
 	return g->would_pid == p->pid && g->would_start == p->start && strncmp(base, "ld-", 3) == 0;
 }
 
-/* Past both fast paths: the whole ancestry, and for a package manager's
- * family the executables along it and the file being exec'd. */
+/* Past the fast paths: the ancestry up to an ancestor known clean or known
+ * inside a sandbox, and for a package manager's family the whole of it, the
+ * executables along it and the file being exec'd. */
 static void classify_slow(struct fan_guard *g, const struct fanotify_event_metadata *m,
 			  struct proc_info *chain, size_t *n, struct exec_file *ef, char *file, size_t flen,
 			  struct decision *d)
@@ -271,7 +274,7 @@ static void classify_slow(struct fan_guard *g, const struct fanotify_event_metad
 	ssize_t len;
 
 	read_ancestors(g, chain, n, true);
-	if (classify_find_root(g->cls, chain, *n, &pm) < *n) {
+	if (!classify_known_sandboxed(g->cls, &chain[*n - 1]) && classify_find_root(g->cls, chain, *n, &pm) < *n) {
 		/* The rare path: a package manager's family. The whole chain
 		 * (a sandbox may run above the package manager). */
 		read_ancestors(g, chain, n, false);

@@ -364,6 +364,81 @@ static void test_sandbox_exec_and_inside_allowed(void **state)
 	free(c);
 }
 
+/* What was seen inside a sandbox is remembered (pid + start time): a later
+ * exec below it is decided from a chain that ends there, without the
+ * executables of the chain; a package manager run inside is inside too; the
+ * same pid under another start time inherits nothing; below a parent link
+ * that changed, nothing is remembered. */
+static void test_inside_sandbox_remembered(void **state)
+{
+	(void)state;
+	BASE(c);
+	struct proc_info sb = proc(23, 20, 230, "pkgguard-sandbox|-c|make", "/work/build/pkgguard-sandbox");
+	struct proc_info in_sh = proc(24, 23, 240, "sh|-c|make", "/usr/bin/dash");
+	struct proc_info make = proc(27, 24, 270, "make", "/usr/bin/make");
+	struct proc_info cc = proc(28, 27, 280, "make", "/usr/bin/make");
+	struct proc_info inner_npm = proc(29, 24, 290, "npm|install", "/usr/bin/node");
+	struct proc_info inner_script = proc(30, 29, 300, "npm|install", "/usr/bin/node");
+
+	sb.exe_dev = SB_DEV;
+	sb.exe_ino = SB_INO;
+	{
+		struct proc_info chain[] = { make, in_sh, sb, npm, bash, init };
+
+		classify(c, chain, 6, &sh_file, &d);
+		assert_int_equal(d.reason, REASON_IN_SANDBOX);
+	}
+	assert_true(classify_known_sandboxed(c, &make));
+	assert_true(classify_known_sandboxed(c, &in_sh));
+	assert_true(classify_known_sandboxed(c, &sb));
+	assert_false(classify_known_sandboxed(c, &npm));
+	assert_true(classify_vouches_for_children(c, &make));
+	assert_false(classify_vouches_for_children(c, &npm));
+	/* make's child: the chain ends at make, no executables known */
+	{
+		struct proc_info chain[] = { cc, make };
+
+		classify(c, chain, 2, &sh_file, &d);
+		assert_int_equal(d.verdict, VERDICT_ALLOW);
+		assert_int_equal(d.reason, REASON_IN_SANDBOX);
+	}
+	/* npm run by a script inside, and its own script: inside too */
+	{
+		struct proc_info chain[] = { inner_script, inner_npm, in_sh };
+
+		classify(c, chain, 3, &sh_file, &d);
+		assert_int_equal(d.verdict, VERDICT_ALLOW);
+		assert_int_equal(d.reason, REASON_IN_SANDBOX);
+	}
+	/* the sandbox's pid, another process now */
+	struct proc_info reused = sb;
+	reused.start = 231;
+	assert_false(classify_known_sandboxed(c, &reused));
+	{
+		struct proc_info script = proc(31, 20, 310, "sh|-c|node x.js", "/usr/bin/dash");
+		struct proc_info chain[] = { script, npm, bash, init };
+
+		classify(c, chain, 4, &sh_file, &d);
+		assert_int_equal(d.reason, REASON_UNSANDBOXED); /* npm's own child: not inside */
+	}
+	/* a link that changed: 33 no longer the child of 32 when read */
+	{
+		struct proc_info sb2 = proc(32, 20, 320, "pkgguard-sandbox", "/work/build/pkgguard-sandbox");
+		struct proc_info orphan = proc(33, 1, 330, "sh", "/usr/bin/dash");
+		struct proc_info kid = proc(34, 33, 340, "sh", "/usr/bin/dash");
+
+		sb2.exe_dev = SB_DEV;
+		sb2.exe_ino = SB_INO;
+		struct proc_info chain[] = { kid, orphan, sb2, npm, bash, init };
+
+		classify(c, chain, 6, &sh_file, &d);
+		assert_false(classify_known_sandboxed(c, &kid));
+		assert_false(classify_known_sandboxed(c, &orphan));
+		assert_true(classify_known_sandboxed(c, &sb2));
+	}
+	free(c);
+}
+
 static void test_sandbox_by_inode_not_name(void **state)
 {
 	(void)state;
@@ -806,6 +881,7 @@ int main(void)
 		cmocka_unit_test(test_script_of_package_manager_denied),
 		cmocka_unit_test(test_grandchild_denied),
 		cmocka_unit_test(test_sandbox_exec_and_inside_allowed),
+		cmocka_unit_test(test_inside_sandbox_remembered),
 		cmocka_unit_test(test_sandbox_by_inode_not_name),
 		cmocka_unit_test(test_git_helper_and_its_subtree),
 		cmocka_unit_test(test_script_helper_subtree),
