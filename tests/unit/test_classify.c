@@ -364,6 +364,16 @@ static void test_sandbox_exec_and_inside_allowed(void **state)
 	free(c);
 }
 
+/* npm(20)'s pkgguard-sandbox: the trusted binary running. */
+static struct proc_info sandbox_proc(pid_t pid, uint64_t start)
+{
+	struct proc_info p = proc(pid, 20, start, "pkgguard-sandbox|-c|make", "/work/build/pkgguard-sandbox");
+
+	p.exe_dev = SB_DEV;
+	p.exe_ino = SB_INO;
+	return p;
+}
+
 /* What was seen inside a sandbox is remembered (pid + start time): a later
  * exec below it is decided from a chain that ends there, without the
  * executables of the chain; a package manager run inside is inside too; the
@@ -373,15 +383,13 @@ static void test_inside_sandbox_remembered(void **state)
 {
 	(void)state;
 	BASE(c);
-	struct proc_info sb = proc(23, 20, 230, "pkgguard-sandbox|-c|make", "/work/build/pkgguard-sandbox");
+	struct proc_info sb = sandbox_proc(23, 230);
 	struct proc_info in_sh = proc(24, 23, 240, "sh|-c|make", "/usr/bin/dash");
 	struct proc_info make = proc(27, 24, 270, "make", "/usr/bin/make");
 	struct proc_info cc = proc(28, 27, 280, "make", "/usr/bin/make");
 	struct proc_info inner_npm = proc(29, 24, 290, "npm|install", "/usr/bin/node");
 	struct proc_info inner_script = proc(30, 29, 300, "npm|install", "/usr/bin/node");
 
-	sb.exe_dev = SB_DEV;
-	sb.exe_ino = SB_INO;
 	{
 		struct proc_info chain[] = { make, in_sh, sb, npm, bash, init };
 
@@ -423,12 +431,9 @@ static void test_inside_sandbox_remembered(void **state)
 	}
 	/* a link that changed: 33 no longer the child of 32 when read */
 	{
-		struct proc_info sb2 = proc(32, 20, 320, "pkgguard-sandbox", "/work/build/pkgguard-sandbox");
+		struct proc_info sb2 = sandbox_proc(32, 320);
 		struct proc_info orphan = proc(33, 1, 330, "sh", "/usr/bin/dash");
 		struct proc_info kid = proc(34, 33, 340, "sh", "/usr/bin/dash");
-
-		sb2.exe_dev = SB_DEV;
-		sb2.exe_ino = SB_INO;
 		struct proc_info chain[] = { kid, orphan, sb2, npm, bash, init };
 
 		classify(c, chain, 6, &sh_file, &d);
