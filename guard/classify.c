@@ -252,8 +252,9 @@ static bool path_is_helper(const struct strlist *helpers, const char *path)
 }
 
 /* Inside a pkgguard sandbox: some ancestor (or itself) runs the trusted
- * pkgguard-sandbox binary. Everything a sandbox starts lives in its pid
- * namespace and dies with it, so an ancestor is enough. */
+ * pkgguard-sandbox binary, or was seen inside one. Everything a sandbox
+ * starts lives in its pid namespace and dies with it, so an ancestor is
+ * enough. Returns its index, n for none. */
 static size_t sandbox_ancestor(const struct classifier *c, const struct proc_info *chain, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
