@@ -52,6 +52,14 @@ static int read_entry(const struct proc_cache_entry *e, struct proc_info *out)
 	return 0;
 }
 
+static struct proc_cache_entry *find(struct proc_cache *pc, pid_t pid)
+{
+	for (size_t i = 0; pid > 0 && i < PROC_CACHE_SLOTS; i++)
+		if (pc->e[i].pid == pid)
+			return &pc->e[i];
+	return NULL;
+}
+
 static struct proc_cache_entry *victim(struct proc_cache *pc)
 {
 	struct proc_cache_entry *v = &pc->e[0];
@@ -83,18 +91,14 @@ static void clear_info(pid_t pid, struct proc_info *out)
 int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 {
 	char task_stat[48];
-	struct proc_cache_entry *e = NULL, *v;
+	struct proc_cache_entry *e, *v;
 	int sfd, cfd, r;
 
 	clear_info(pid, out);
 	if (pid <= 0)
 		return -ESRCH;
 	pc->tick++;
-	for (size_t i = 0; i < PROC_CACHE_SLOTS; i++)
-		if (pc->e[i].pid == pid) {
-			e = &pc->e[i];
-			break;
-		}
+	e = find(pc, pid);
 	if (e) {
 		if (read_entry(e, out) == 0) {
 			e->used = pc->tick;
@@ -141,15 +145,11 @@ int proc_cache_read(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 
 int proc_cache_cmdline(struct proc_cache *pc, pid_t pid, struct proc_info *out)
 {
-	struct proc_cache_entry *e = NULL;
+	struct proc_cache_entry *e;
 	size_t n;
 
 	clear_info(pid, out);
-	for (size_t i = 0; pid > 0 && i < PROC_CACHE_SLOTS; i++)
-		if (pc->e[i].pid == pid) {
-			e = &pc->e[i];
-			break;
-		}
+	e = find(pc, pid);
 	if (!e)
 		return -ENOENT;
 	pc->tick++;
@@ -191,15 +191,10 @@ static bool entry_alive(const struct proc_cache_entry *e)
 
 int proc_cache_has_child(struct proc_cache *pc, pid_t pid, uint64_t start, pid_t child)
 {
-	struct proc_cache_entry *e = NULL;
+	struct proc_cache_entry *e = find(pc, pid);
 	char buf[4096], path[48];
 	size_t n;
 
-	for (size_t i = 0; pid > 0 && i < PROC_CACHE_SLOTS; i++)
-		if (pc->e[i].pid == pid) {
-			e = &pc->e[i];
-			break;
-		}
 	if (!e || e->start != start)
 		return -ENOENT;
 	if (e->kids_fd < 0) {
