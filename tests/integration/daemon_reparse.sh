@@ -12,6 +12,8 @@
 #            package manager, the reparse is logged; again with every
 #            reparse forced through the injected-mmap path;
 #   argv[0]: a child exec'd under another name keeps it inside the sandbox;
+#   retitle: a parent seen clean that retitles itself as the package
+#            manager before forking: its child is still reparsed;
 #   nested:  the package manager's fork running the package manager again
 #            runs as itself (logged), and that one's child is reparsed;
 #   fallback: a child already traced (strace -f), and a multi-threaded
@@ -130,6 +132,34 @@ argv0_row "control (no daemon)" "$HOSTNAME_HOST"
 if start_pgtest; then
 	argv0_row "enforce" pkgguard
 	stop_daemon
+fi
+
+# ---- retitle: a parent whose children the daemon has just allowed (asked
+# first about the next exec, build/tests/retitle) retitles itself as the
+# package manager, as a launcher running one in-process does, then forks:
+# its child is a package manager's child, and runs in the sandbox.
+RETITLE=$top/$BUILD/tests/retitle
+retitle_row() { # LABEL EXPECT-HOST
+	rm -f "$pkg/where.txt"
+	# Shell builtins only: the child's own exec is what is judged here (a
+	# cat it ran would be judged, and sandboxed, on its own).
+	(cd "$pkg" && timeout 60 "$RETITLE" 20 "pgtest-pm fork" "$(printf '%080d' 0)" -- \
+		/bin/sh -c 'read h </proc/sys/kernel/hostname; echo "$h" >where.txt; exit 7') >"$work/pm.out" 2>&1
+	rc=$?
+	if [ "$rc" = 7 ] && [ "$(where)" = "$2" ]; then
+		pass "$1: a parent seen clean that retitles itself as the package manager — its child ran with hostname $2"
+	else
+		fail "$1: a parent seen clean that retitles itself" "exit $rc, where '$(where)', $(tr '\n' ' ' <"$work/pm.out")"
+	fi
+}
+if [ -x "$RETITLE" ]; then
+	retitle_row "control (no daemon)" "$HOSTNAME_HOST"
+	if start_pgtest; then
+		retitle_row "enforce" pkgguard
+		stop_daemon
+	fi
+else
+	fail "retitle" "$RETITLE is not built"
 fi
 
 # ---- nested: the package manager run by the package manager runs as itself
