@@ -14,6 +14,8 @@
 #   argv[0]: a child exec'd under another name keeps it inside the sandbox;
 #   retitle: a parent seen clean that retitles itself as the package
 #            manager before forking: its child is still reparsed;
+#   twice:   two scripts of one package manager both reparsed (what ran in
+#            the first sandbox is remembered as inside, the manager is not);
 #   nested:  the package manager's fork running the package manager again
 #            runs as itself (logged), and that one's child is reparsed;
 #   fallback: a child already traced (strace -f), and a multi-threaded
@@ -160,6 +162,27 @@ if [ -x "$RETITLE" ]; then
 	fi
 else
 	fail "retitle" "$RETITLE is not built"
+fi
+
+# ---- two scripts of one install: what runs inside the first one's sandbox
+# is remembered as inside, the package manager itself is not: the second
+# script is reparsed too (builtins only, as above).
+twice_row() { # LABEL EXPECT-HOST
+	rm -f "$pkg/where2.txt"
+	(cd "$pkg" && timeout 60 "$PM" twice /bin/sh -c 'read h </proc/sys/kernel/hostname; echo "$h" >>where2.txt') \
+		>"$work/pm.out" 2>&1
+	rc=$?
+	got=$(tr '\n' ' ' <"$pkg/where2.txt" 2>/dev/null)
+	if [ "$rc" = 0 ] && [ "$got" = "$2 $2 " ]; then
+		pass "$1: two scripts of one package manager both ran with hostname $2"
+	else
+		fail "$1: two scripts of one package manager" "exit $rc, hostnames '$got', $(tr '\n' ' ' <"$work/pm.out")"
+	fi
+}
+twice_row "control (no daemon)" "$HOSTNAME_HOST"
+if start_pgtest; then
+	twice_row "enforce" pkgguard
+	stop_daemon
 fi
 
 # ---- nested: the package manager run by the package manager runs as itself
