@@ -324,14 +324,18 @@ static int try_reparse(struct fan_guard *g, const struct proc_info *chain, size_
 static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadata *m, uint64_t t0)
 {
 	static struct proc_info chain[CLASSIFY_MAX_DEPTH];
-	char file[PATH_MAX] = "", pkg[256] = "";
-	struct pending_exec pend = { .command = "" };
+	/* Only their first bytes are set: an initialiser would clear all of
+	 * them (5 kB) for every exec. */
+	char file[PATH_MAX], pkg[256];
+	struct pending_exec pend;
 	struct exec_file ef = { 0 };
 	struct decision d = { .verdict = VERDICT_ALLOW, .reason = REASON_UNRELATED };
 	size_t n = 0;
 	bool would_deny = false, reparsing = false;
-	char why[160] = "";
+	char why[160];
 
+	file[0] = pkg[0] = why[0] = '\0';
+	pend.command[0] = pend.event[0] = '\0';
 	g->stats.events++;
 	if (m->pid == g->self) {
 		respond(g, m->fd, FAN_ALLOW, t0);
