@@ -119,6 +119,18 @@ for path in stack mmap; do
 	DENV=""
 done
 
+# control_then_enforce ROW — ROW LABEL EXPECT-HOST without the daemon (the
+# child sees the host's hostname), then under it (the sandbox's).
+control_then_enforce() {
+	"$1" "control (no daemon)" "$HOSTNAME_HOST"
+	if start_pgtest; then
+		"$1" "enforce" pkgguard
+		stop_daemon
+	else
+		fail "$1: the daemon starts" "$(tail -n 2 "$work/d.err" | tr '\n' ' ')"
+	fi
+}
+
 # ---- argv[0]: the reparsed command keeps the name it was called by
 argv0_row() { # LABEL EXPECT-HOST
 	rm -f "$pkg/argv0.txt"
@@ -130,11 +142,7 @@ argv0_row() { # LABEL EXPECT-HOST
 		fail "$1: argv[0] is kept" "got '$got', $(tr '\n' ' ' <"$work/pm.out")"
 	fi
 }
-argv0_row "control (no daemon)" "$HOSTNAME_HOST"
-if start_pgtest; then
-	argv0_row "enforce" pkgguard
-	stop_daemon
-fi
+control_then_enforce argv0_row
 
 # ---- retitle: a parent whose children the daemon has just allowed (asked
 # first about the next exec, build/tests/retitle) retitles itself as the
@@ -155,11 +163,7 @@ retitle_row() { # LABEL EXPECT-HOST
 	fi
 }
 if [ -x "$RETITLE" ]; then
-	retitle_row "control (no daemon)" "$HOSTNAME_HOST"
-	if start_pgtest; then
-		retitle_row "enforce" pkgguard
-		stop_daemon
-	fi
+	control_then_enforce retitle_row
 else
 	fail "retitle" "$RETITLE is not built"
 fi
@@ -179,11 +183,7 @@ twice_row() { # LABEL EXPECT-HOST
 		fail "$1: two scripts of one package manager" "exit $rc, hostnames '$got', $(tr '\n' ' ' <"$work/pm.out")"
 	fi
 }
-twice_row "control (no daemon)" "$HOSTNAME_HOST"
-if start_pgtest; then
-	twice_row "enforce" pkgguard
-	stop_daemon
-fi
+control_then_enforce twice_row
 
 # ---- nested: the package manager run by the package manager runs as itself
 if start_pgtest; then
