@@ -1,7 +1,7 @@
 /* record.h — the per-script record pkgguard-sandbox leaves for a caller
  * that asked for one (environment PKGGUARD_RECORD_DIR, set by `pkgguard
  * run`): one JSON object per file, <dir>/<pid>-<ns>.json, written
- * atomically. The caller reads them back (guard/records.c) for its report.
+ * atomically. The caller reads them back (guard/cli/records.c) for its report.
  * The forensic record (destinations tried, writes refused, processes
  * killed at teardown) will extend this object. */
 #ifndef PKGGUARD_RECORD_H
