@@ -22,31 +22,45 @@ BUILD ?= build
 # (it starts once per script). guard/ adds json-c for package.json and
 # lockfiles, libyaml for pnpm-workspace.yaml.
 PKGS := libseccomp libcap-ng libconfig
-GUARD_PKGS := json-c yaml-0.1
-DAEMON_PKGS := libsystemd
+CLI_PKGS := json-c yaml-0.1
+DAEMON_PKGS := json-c libsystemd
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -I$(BUILD)/gen \
 	-DPKGGUARD_PREFIX='"$(PREFIX)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-GUARD_LIBS = $(shell pkg-config --libs $(GUARD_PKGS) 2>/dev/null)
+CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 DAEMON_LIBS = $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null)
 
+# Four archives: common/ (log, root-relative paths, self path, control
+# protocol), the sandbox engine, the CLI and the daemon. Each program links
+# its own; sandbox/ is compiled without guard/ on its include path, so it
+# cannot include anything from there.
+COMMON_SRCS := $(wildcard common/*.c)
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
+COMMON_LIB := $(BUILD)/libpkgguard-common.a
 LIB_SRCS := $(filter-out sandbox/main.c,$(wildcard sandbox/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libpkgguard.a
-# Programs' main files stay out of the guard library.
-GUARD_MAINS := guard/main.c guard/pkgguardd.c
-GUARD_SRCS := $(filter-out $(GUARD_MAINS),$(wildcard guard/*.c))
-GUARD_OBJS := $(GUARD_SRCS:%.c=$(BUILD)/%.o)
-GUARD_LIB := $(BUILD)/libpkgguard-guard.a
+CLI_SRCS := $(filter-out guard/cli/main.c,$(wildcard guard/cli/*.c))
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+CLI_LIB := $(BUILD)/libpkgguard-cli.a
+DAEMON_SRCS := $(filter-out guard/daemon/pkgguardd.c,$(wildcard guard/daemon/*.c guard/daemon/reparse/*.c))
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
+DAEMON_LIB := $(BUILD)/libpkgguard-daemon.a
+
+COMMON_INC := -Icommon
+SANDBOX_INC := $(COMMON_INC) -Isandbox
+CLI_INC := $(SANDBOX_INC) -Iguard/cli
+DAEMON_INC := $(SANDBOX_INC) -Iguard/daemon -Iguard/daemon/reparse
+TEST_INC := $(SANDBOX_INC) -Iguard/cli -Iguard/daemon -Iguard/daemon/reparse
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PROBE_SRCS := $(wildcard tests/probes/*.c)
 PROBE_BINS := $(PROBE_SRCS:tests/probes/%.c=$(BUILD)/tests/%)
 
-PROGRAMS := $(BUILD)/pkgguard-sandbox $(BUILD)/pkgguard $(if $(wildcard guard/pkgguardd.c),$(BUILD)/pkgguardd)
+PROGRAMS := $(BUILD)/pkgguard-sandbox $(BUILD)/pkgguard $(BUILD)/pkgguardd
 
 .PHONY: all deps check unit-tests test-bins asan lint bench demo clean install FORCE
 all: deps
@@ -63,41 +77,64 @@ $(BUILD)/prefix.stamp: FORCE
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 FORCE:
 
-$(BUILD)/%.o: %.c $(wildcard sandbox/*.h guard/*.h) $(BUILD)/prefix.stamp
+# Header dependencies come from the compiler (-MMD -MP): an object is rebuilt
+# when a header it really includes changes, and a removed header is no error.
+DEPFLAGS = -MMD -MP
+$(BUILD)/common/%.o: common/%.c $(BUILD)/prefix.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isandbox -Iguard -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(COMMON_INC) -c $< -o $@
+$(BUILD)/sandbox/%.o: sandbox/%.c $(BUILD)/prefix.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(SANDBOX_INC) -c $< -o $@
+$(BUILD)/guard/cli/%.o: guard/cli/%.c $(BUILD)/prefix.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(CLI_INC) -c $< -o $@
+$(BUILD)/guard/daemon/%.o: guard/daemon/%.c $(BUILD)/prefix.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(DAEMON_INC) -c $< -o $@
 
 # The base seccomp filter, compiled by libseccomp at build time (see
 # tools/gen_seccomp.c); the generator links only what it needs.
 GEN_SECCOMP := $(BUILD)/gen/seccomp_prebuilt.inc
-$(BUILD)/gen-seccomp: tools/gen_seccomp.c $(BUILD)/sandbox/seccomp_filter.o $(BUILD)/sandbox/log.o
-	$(CC) $(ALL_CFLAGS) -Isandbox $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+$(BUILD)/gen-seccomp: tools/gen_seccomp.c $(BUILD)/sandbox/seccomp_filter.o $(BUILD)/common/log.o
+	$(CC) $(ALL_CFLAGS) $(SANDBOX_INC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 $(GEN_SECCOMP): $(BUILD)/gen-seccomp
 	@mkdir -p $(dir $@)
 	$< > $@.tmp && mv $@.tmp $@
 $(BUILD)/sandbox/seccomp_prebuilt.o: $(GEN_SECCOMP)
 
+$(COMMON_LIB): $(COMMON_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/pkgguard-sandbox: $(BUILD)/sandbox/main.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
-
-$(GUARD_LIB): $(GUARD_OBJS)
+$(CLI_LIB): $(CLI_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# guard/ links the engine; sandbox/ never includes anything from guard/.
-$(BUILD)/pkgguard: $(BUILD)/guard/main.o $(GUARD_LIB) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GUARD_LIBS) $(DAEMON_LIBS) $(LDLIBS_ALL)
+$(DAEMON_LIB): $(DAEMON_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
 
-$(BUILD)/pkgguardd: $(BUILD)/guard/pkgguardd.o $(GUARD_LIB) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(GUARD_LIBS) $(DAEMON_LIBS) $(LDLIBS_ALL)
+$(BUILD)/pkgguard-sandbox: $(BUILD)/sandbox/main.o $(LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(GUARD_LIB) $(LIB)
+# The CLI parses package.json, lockfiles (json-c) and pnpm-workspace.yaml
+# (libyaml); the daemon answers its control socket in JSON and logs to the
+# journal (libsystemd). Neither links what only the other uses.
+$(BUILD)/pkgguard: $(BUILD)/guard/cli/main.o $(CLI_LIB) $(LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLI_LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/pkgguardd: $(BUILD)/guard/daemon/pkgguardd.o $(DAEMON_LIB) $(LIB) $(COMMON_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DAEMON_LIBS) $(LDLIBS_ALL)
+
+TEST_ARCHIVES := $(CLI_LIB) $(DAEMON_LIB) $(LIB) $(COMMON_LIB)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_ARCHIVES)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isandbox -Iguard $(LDFLAGS) -o $@ $< $(GUARD_LIB) $(LIB) $(GUARD_LIBS) $(DAEMON_LIBS) $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d $(TEST_INC) $(LDFLAGS) -o $@ $< $(TEST_ARCHIVES) $(CLI_LIBS) $(DAEMON_LIBS) $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
 # Probes are built without sanitizers: they run inside the sandbox, where
 # ASan's runtime would itself trip over the refused syscalls.
@@ -123,8 +160,8 @@ asan: deps
 
 lint: deps
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--inline-suppr --std=c11 -D_GNU_SOURCE -Isandbox -Iguard \
-		--suppress=missingIncludeSystem sandbox guard tools tests/unit tests/probes
+		--inline-suppr --std=c11 -D_GNU_SOURCE $(TEST_INC) \
+		--suppress=missingIncludeSystem common sandbox guard tools tests/unit tests/probes
 
 bench: all $(BUILD)/tests/fanotify_floor
 	@sh tests/bench.sh $(BUILD)
@@ -159,3 +196,5 @@ install: all
 	install -m 0644 man/pkgguard.1 man/pkgguard-sandbox.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/pkgguard.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/pkgguardd.8 $(DESTDIR)$(MANDIR)/man8/
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -4,7 +4,7 @@
 # nothing outside it), the unit passes `systemd-analyze verify` and keeps its
 # fanotify-safe hardening, the tmpfiles entry makes a root-only /run/pkgguard,
 # every man page renders without warnings, and `pkgguard status` talks the
-# control protocol (guard/control_proto.h) to a stand-in daemon.
+# control protocol (common/control_proto.h) to a stand-in daemon.
 . tests/lib.sh
 BUILD=${BUILD:-build}
 top=$(pwd)
@@ -17,7 +17,7 @@ dest=$tmp/root
 # A build tree of its own: PREFIX is compiled in, and the suites after this
 # one use $BUILD with the default prefix.
 installed="/usr/bin/pkgguard /usr/bin/pkgguard-sandbox /usr/bin/pkgguardd /usr/share/pkgguard
-/lib/systemd/system/pkgguardd.service /usr/lib/tmpfiles.d/pkgguard.conf /etc/pkgguard/pkgguardd.conf
+/lib/systemd/system/pkgguardd.service /usr/lib/tmpfiles.d/pkgguard.conf /etc/pkgguard/daemon/pkgguardd.conf
 /usr/share/man/man1/pkgguard.1 /usr/share/man/man1/pkgguard-sandbox.1 /usr/share/man/man5/pkgguard.conf.5
 /usr/share/man/man8/pkgguardd.8"
 touch "$tmp/before"
@@ -30,7 +30,7 @@ else
 fi
 
 daemon_built=no
-[ -f guard/pkgguardd.c ] && daemon_built=yes
+[ -f guard/daemon/pkgguardd.c ] && daemon_built=yes
 missing=""
 for f in $installed; do
 	[ "$f" = /usr/bin/pkgguardd ] && [ $daemon_built = no ] && continue
@@ -44,7 +44,7 @@ if [ -z "$missing" ]; then
 else
 	fail "install lays out every file" "missing:$missing"
 fi
-[ $daemon_built = yes ] || skip "install of pkgguardd" "guard/pkgguardd.c is not there yet"
+[ $daemon_built = yes ] || skip "install of pkgguardd" "guard/daemon/pkgguardd.c is not there yet"
 
 # The three programs share one directory: the daemon trusts only the sandbox
 # next to itself, and the CLI hands npm the sandbox next to itself.
@@ -79,27 +79,27 @@ done
 if [ -z "$outside" ]; then pass "install writes nothing outside DESTDIR"; else fail "install writes nothing outside DESTDIR" "changed:$outside"; fi
 
 # An administrator's config survives a reinstall.
-conf=$dest/etc/pkgguard/pkgguardd.conf
+conf=$dest/etc/pkgguard/daemon/pkgguardd.conf
 echo 'log_level = "debug"; # mine' >>"$conf" 2>/dev/null
 if make --no-print-directory -s install BUILD="$tmp/build" DESTDIR="$dest" PREFIX=/usr >"$tmp/install2.log" 2>&1 &&
 	grep -q '# mine' "$conf"; then
-	pass "reinstall keeps an existing /etc/pkgguard/pkgguardd.conf"
+	pass "reinstall keeps an existing /etc/pkgguard/daemon/pkgguardd.conf"
 else
-	fail "reinstall keeps an existing /etc/pkgguard/pkgguardd.conf" "$(tail -n 2 "$tmp/install2.log" | tr '\n' ' ')"
+	fail "reinstall keeps an existing /etc/pkgguard/daemon/pkgguardd.conf" "$(tail -n 2 "$tmp/install2.log" | tr '\n' ' ')"
 fi
 
 # The shipped config is the daemon's defaults, key for key: the keys
 # daemon_config.c reads, and its default filesystem types.
 keys=$(sed -n 's/^\([a-z_]*\) = .*/\1/p' systemd/pkgguardd.conf | sort | tr '\n' ' ')
-if [ -f guard/daemon_config.c ]; then
-	want=$(grep -o 'strcmp(name, "[a-z_]*")' guard/daemon_config.c | sed 's/.*"\(.*\)".*/\1/' | sort -u | tr '\n' ' ')
-	fs_c=$(sed -n '/default_fs\[\]/,/};/p' guard/daemon_config.c | grep -o '"[a-z0-9]*"' | tr '\n' ' ')
+if [ -f guard/daemon/daemon_config.c ]; then
+	want=$(grep -o 'strcmp(name, "[a-z_]*")' guard/daemon/daemon_config.c | sed 's/.*"\(.*\)".*/\1/' | sort -u | tr '\n' ' ')
+	fs_c=$(sed -n '/default_fs\[\]/,/};/p' guard/daemon/daemon_config.c | grep -o '"[a-z0-9]*"' | tr '\n' ' ')
 	fs_conf=$(sed -n '/^filesystems/,/;/p' systemd/pkgguardd.conf | grep -o '"[a-z0-9]*"' | tr '\n' ' ')
 else
 	want=""
 fi
 if [ -z "$want" ]; then
-	skip "pkgguardd.conf: the daemon's keys and defaults" "guard/daemon_config.c is not there yet"
+	skip "pkgguardd.conf: the daemon's keys and defaults" "guard/daemon/daemon_config.c is not there yet"
 elif [ "$keys" = "$want" ] && [ "$fs_c" = "$fs_conf" ] && grep -q '^mode = "enforce";' systemd/pkgguardd.conf &&
 	grep -q '^log_level = "info";' systemd/pkgguardd.conf; then
 	pass "pkgguardd.conf: the daemon's keys ($keys) and defaults"
