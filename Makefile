@@ -62,7 +62,7 @@ PROBE_BINS := $(PROBE_SRCS:tests/probes/%.c=$(BUILD)/tests/%)
 
 PROGRAMS := $(BUILD)/pkgguard-sandbox $(BUILD)/pkgguard $(BUILD)/pkgguardd
 
-.PHONY: all deps check unit-tests test-bins asan lint bench demo clean install FORCE
+.PHONY: all deps check unit-tests test-bins asan lint bench demo clean install uninstall FORCE
 all: deps
 	@$(MAKE) --no-print-directory $(PROGRAMS)
 
@@ -196,5 +196,28 @@ install: all
 	install -m 0644 man/pkgguard.1 man/pkgguard-sandbox.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/pkgguard.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/pkgguardd.8 $(DESTDIR)$(MANDIR)/man8/
+
+# Removes exactly what install put, by name (files of this tree's lists,
+# never a glob of the installed directories): an admin's drop-ins in
+# /etc/pkgguard/profiles.d stay, and so does pkgguardd.conf when it differs
+# from the shipped defaults. Directories are removed only when they are
+# pkgguard's own and empty.
+INSTALLED_PROFILES = $(notdir $(wildcard profiles/*.conf))
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS)))
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/pkgguard/profiles/,$(INSTALLED_PROFILES))
+	-rmdir $(DESTDIR)$(DATADIR)/pkgguard/profiles $(DESTDIR)$(DATADIR)/pkgguard 2>/dev/null
+	rm -f $(DESTDIR)$(UNITDIR)/pkgguardd.service $(DESTDIR)$(TMPFILESDIR)/pkgguard.conf
+	rm -f $(DESTDIR)$(MANDIR)/man1/pkgguard.1 $(DESTDIR)$(MANDIR)/man1/pkgguard-sandbox.1 \
+		$(DESTDIR)$(MANDIR)/man5/pkgguard.conf.5 $(DESTDIR)$(MANDIR)/man8/pkgguardd.8
+	@conf=$(DESTDIR)$(SYSCONFDIR)/pkgguard/pkgguardd.conf; \
+	if [ -e "$$conf" ] && ! cmp -s systemd/pkgguardd.conf "$$conf"; then \
+		echo "uninstall: keeping $$conf (edited: it differs from systemd/pkgguardd.conf)"; \
+	else \
+		echo "rm -f $$conf"; rm -f "$$conf"; \
+	fi
+	@if [ -d $(DESTDIR)$(SYSCONFDIR)/pkgguard ] && ! rmdir $(DESTDIR)$(SYSCONFDIR)/pkgguard 2>/dev/null; then \
+		echo "uninstall: keeping $(DESTDIR)$(SYSCONFDIR)/pkgguard (not empty: an admin's files)"; \
+	fi
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # systemd.sh — how pkgguard is installed and run as a service, without a
 # running systemd: `make install` into a DESTDIR lays out every file (and
-# nothing outside it), the unit passes `systemd-analyze verify` and keeps its
+# nothing outside it) and `make uninstall` takes exactly those away again
+# (an edited pkgguardd.conf and drop-ins stay), the unit passes `systemd-analyze verify` and keeps its
 # fanotify-safe hardening, the tmpfiles entry makes a root-only /run/pkgguard,
 # every man page renders without warnings, and `pkgguard status` talks the
 # control protocol (common/control_proto.h) to a stand-in daemon.
@@ -17,7 +18,7 @@ dest=$tmp/root
 # A build tree of its own: PREFIX is compiled in, and the suites after this
 # one use $BUILD with the default prefix.
 installed="/usr/bin/pkgguard /usr/bin/pkgguard-sandbox /usr/bin/pkgguardd /usr/share/pkgguard
-/lib/systemd/system/pkgguardd.service /usr/lib/tmpfiles.d/pkgguard.conf /etc/pkgguard/daemon/pkgguardd.conf
+/lib/systemd/system/pkgguardd.service /usr/lib/tmpfiles.d/pkgguard.conf /etc/pkgguard/pkgguardd.conf
 /usr/share/man/man1/pkgguard.1 /usr/share/man/man1/pkgguard-sandbox.1 /usr/share/man/man5/pkgguard.conf.5
 /usr/share/man/man8/pkgguardd.8"
 touch "$tmp/before"
@@ -79,13 +80,43 @@ done
 if [ -z "$outside" ]; then pass "install writes nothing outside DESTDIR"; else fail "install writes nothing outside DESTDIR" "changed:$outside"; fi
 
 # An administrator's config survives a reinstall.
-conf=$dest/etc/pkgguard/daemon/pkgguardd.conf
+conf=$dest/etc/pkgguard/pkgguardd.conf
 echo 'log_level = "debug"; # mine' >>"$conf" 2>/dev/null
 if make --no-print-directory -s install BUILD="$tmp/build" DESTDIR="$dest" PREFIX=/usr >"$tmp/install2.log" 2>&1 &&
 	grep -q '# mine' "$conf"; then
-	pass "reinstall keeps an existing /etc/pkgguard/daemon/pkgguardd.conf"
+	pass "reinstall keeps an existing /etc/pkgguard/pkgguardd.conf"
 else
-	fail "reinstall keeps an existing /etc/pkgguard/daemon/pkgguardd.conf" "$(tail -n 2 "$tmp/install2.log" | tr '\n' ' ')"
+	fail "reinstall keeps an existing /etc/pkgguard/pkgguardd.conf" "$(tail -n 2 "$tmp/install2.log" | tr '\n' ' ')"
+fi
+
+# --- make uninstall -----------------------------------------------------------
+# A fresh install, uninstalled: no file is left and none of pkgguard's own
+# directories (the standard ones install -d made, usr/bin and the like, may
+# stay: on a real system they are not pkgguard's).
+dest2=$tmp/root2
+if make --no-print-directory -s install BUILD="$tmp/build" DESTDIR="$dest2" PREFIX=/usr >"$tmp/i3.log" 2>&1 &&
+	make --no-print-directory -s uninstall BUILD="$tmp/build" DESTDIR="$dest2" PREFIX=/usr >"$tmp/u1.log" 2>&1; then
+	left=$(find "$dest2" \( ! -type d -o -name '*pkgguard*' \) | sed "s|^$dest2||" | tr '\n' ' ')
+	if [ -z "$left" ]; then
+		pass "make uninstall removes every file make install put (DESTDIR empty of files again)"
+	else
+		fail "make uninstall removes every file make install put" "left: $left"
+	fi
+else
+	fail "make uninstall after make install" "$(cat "$tmp/i3.log" "$tmp/u1.log" | tail -n 3 | tr '\n' ' ')"
+fi
+# The admin-edited config of the reinstall above survives, and with it
+# /etc/pkgguard; everything else goes.
+cp -a "$dest" "$tmp/root-edited"
+edest=$tmp/root-edited
+mkdir -p "$edest/etc/pkgguard/profiles.d" && echo 'inherit = "npm";' >"$edest/etc/pkgguard/profiles.d/npm.conf"
+if make --no-print-directory -s uninstall BUILD="$tmp/build" DESTDIR="$edest" PREFIX=/usr >"$tmp/u2.log" 2>&1 &&
+	grep -q '# mine' "$edest/etc/pkgguard/pkgguardd.conf" 2>/dev/null &&
+	[ -f "$edest/etc/pkgguard/profiles.d/npm.conf" ] &&
+	[ "$(find "$edest" ! -type d | wc -l)" -eq 2 ] && grep -q 'keeping.*pkgguardd.conf' "$tmp/u2.log"; then
+	pass "make uninstall keeps an edited /etc/pkgguard/pkgguardd.conf and an admin's drop-in, says so"
+else
+	fail "make uninstall keeps an edited pkgguardd.conf" "left: $(find "$edest" ! -type d | sed "s|^$edest||" | tr '\n' ' ') $(tr '\n' ' ' <"$tmp/u2.log")"
 fi
 
 # The shipped config is the daemon's defaults, key for key: the keys
