@@ -5,15 +5,9 @@
 
 #include "policy.h"
 
-/* Returns a NULL-terminated, malloc'd copy (free with environ_free), or NULL
- * with errno set. */
+/* Returns a NULL-terminated, malloc'd copy (free with env_free,
+ * common/env_vec.h), or NULL with errno set. */
 char **environ_build(const struct policy *p, char *const *envp);
-void environ_free(char **env);
-/* An unfiltered malloc'd copy (for a caller that starts other programs). */
-char **environ_copy(char *const *envp);
-/* Replaces or appends "NAME=value" in an environment from environ_build or
- * environ_copy. */
-int environ_set(char ***env, const char *entry);
 /* 1 when NAME (without '=') must be removed whatever keep says. */
 int environ_is_secret(const struct policy *p, const char *name);
 

@@ -6,6 +6,7 @@
  * after shallower ones, so one under /tmp or /var/tmp lands on top of the
  * sandbox's private tmpfs there, and hidden paths below them stay masked. */
 #include "extra_paths.h"
+#include "array_size.h"
 #include "profile_paths.h"
 
 #include <errno.h>
@@ -94,10 +95,10 @@ static const char *rw_refusal(const struct homes *h, const char *real)
 
 static const char *ro_refusal(const char *real)
 {
-	for (size_t i = 0; i < sizeof(ro_refused_trees) / sizeof(ro_refused_trees[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ro_refused_trees); i++)
 		if (path_at_or_under(real, ro_refused_trees[i]))
 			return "a kernel or runtime interface (/proc, /sys, /dev, /run) is never shown";
-	for (size_t i = 0; i < sizeof(ro_refused_exact) / sizeof(ro_refused_exact[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ro_refused_exact); i++)
 		if (strcmp(real, ro_refused_exact[i]) == 0)
 			return "the sandbox has its own private one";
 	return NULL;

@@ -5,6 +5,7 @@
  * Does not own: mounts (mountns.c), no_new_privs (caps.c), syscall filtering
  * (seccomp_filter.c). Called after PR_SET_NO_NEW_PRIVS, before seccomp. */
 #include "landlock_rules.h"
+#include "array_size.h"
 #include "layers.h"
 #include "log.h"
 
@@ -431,7 +432,7 @@ static int ll_allow_list(const struct ll_ruleset *rs, const struct strlist *l, u
 
 static int ll_allow_devices(const struct ll_ruleset *rs, uint64_t access)
 {
-	for (size_t i = 0; i < sizeof(ll_dev_files) / sizeof(ll_dev_files[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ll_dev_files); i++) {
 		int rc = ll_allow_path(rs, ll_dev_files[i], access, LL_OPTIONAL);
 		if (rc < 0)
 			return rc;

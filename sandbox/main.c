@@ -1,10 +1,14 @@
 /* main.c — the pkgguard-sandbox command: parses arguments, loads the
  * profile, and hands over to sandbox_run(). Only this file exits. */
 #include "extra_paths.h"
+#include "array_size.h"
+#include "clock.h"
 #include "log.h"
+#include "package_name.h"
 #include "record.h"
 #include "profile.h"
 #include "sandbox.h"
+#include "version.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -18,10 +22,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-#ifndef PKGGUARD_VERSION
-#define PKGGUARD_VERSION "0.1.0"
-#endif
 
 /* One --rw or --ro, kept in command-line order (the messages follow it). */
 struct extra_dir {
@@ -142,20 +142,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Package name from a path under node_modules: ".../node_modules/@s/n" gives
- * "@s/n". It comes from the package manager's layout, not from anything the
- * package says about itself. */
+/* Package name from the path (common/package_name.h), or NULL: the project,
+ * or no package at all. */
 static char *package_from_path(const char *dir)
 {
-	const char *nm = NULL;
-	for (const char *s = strstr(dir, "/node_modules/"); s; s = strstr(s + 1, "/node_modules/"))
-		nm = s + strlen("/node_modules/");
-	if (!nm || !*nm)
-		return NULL;
-	size_t len = strcspn(nm, "/");
-	if (nm[0] == '@' && nm[len] == '/')
-		len += 1 + strcspn(nm + len + 1, "/");
-	return strndup(nm, len);
+	char name[512];
+	return package_name_from_path(dir, name, sizeof(name)) == 0 ? strdup(name) : NULL;
 }
 
 /* In -c mode npm/pnpm/yarn say who they are in npm_config_user_agent
@@ -166,7 +158,7 @@ static const char *profile_from_agent(const struct strlist *search)
 	const char *agent = getenv("npm_config_user_agent");
 	if (!agent)
 		return "default";
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
 		size_t n = strlen(known[i]);
 		if (strncmp(agent, known[i], n) != 0 || agent[n] != '/')
 			continue;
@@ -213,13 +205,6 @@ static char *absolute_dir(const char *what, const char *dir)
 		return NULL;
 	}
 	return real;
-}
-
-static uint64_t ms_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
 }
 
 /* For `pkgguard run`, which sets PKGGUARD_RECORD_DIR: one record per

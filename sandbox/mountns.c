@@ -11,6 +11,7 @@
  * Mount points are created and resolved with openat2(RESOLVE_IN_ROOT) under
  * the new root, so a symlink can never send a mount outside it. */
 #include "layers.h"
+#include "array_size.h"
 #include "log.h"
 #include "root_path.h"
 
@@ -223,7 +224,7 @@ static int plan_dev(struct plan *pl)
 
 	if ((r = plan_tmpfs(pl, "/dev", 0755, 0)))
 		return r;
-	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
 		snprintf(path, sizeof(path), "/dev/%s", nodes[i]);
 		struct entry *e = plan_add(pl, E_DEVNODE, path);
 		if (!e)
@@ -231,7 +232,7 @@ static int plan_dev(struct plan *pl)
 		if ((r = clone_tree(e, path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)))
 			return r == -ENOENT ? log_fail(ENOENT, "mount: device %s", path) : r;
 	}
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if ((r = plan_simple(pl, E_SYMLINK, links[i][0], links[i][1])))
 			return r;
 	return 0;
@@ -347,7 +348,7 @@ static int attach(int mfd, int target)
 static int proc_protect(int rootfd)
 {
 	static const char *const ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs" };
-	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
 		int fd = root_open(rootfd, ro[i], O_PATH);
 		if (fd < 0) {
 			if (errno == ENOENT)

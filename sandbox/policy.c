@@ -1,60 +1,14 @@
-/* policy.c — the policy data model's own helpers: string lists, freeing,
+/* policy.c — the policy data model's own helpers: freeing,
  * and printing an effective policy back in profile syntax, so that what the
  * sandbox will enforce can be read, and re-checked with --check-profile.
  * Loading and checking live in profile.c. */
 #include "policy.h"
+#include "array_size.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------ */
-/* String lists                                                        */
-
-/* Appends s, taken over (freed on failure; NULL counts as ENOMEM, so
- * strlist_take(l, strdup(x)) needs no check of its own). v stays
- * NULL-terminated, so a list can be handed to code expecting a char **. */
-int strlist_take(struct strlist *l, char *s)
-{
-	char **v;
-
-	if (!s)
-		return -ENOMEM;
-	v = realloc(l->v, (l->n + 2) * sizeof(*v));
-	if (!v) {
-		free(s);
-		return -ENOMEM;
-	}
-	v[l->n++] = s;
-	v[l->n] = NULL;
-	l->v = v;
-	return 0;
-}
-
-int strlist_push(struct strlist *l, const char *s)
-{
-	return strlist_take(l, strdup(s));
-}
-
-bool strlist_has(const struct strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	return false;
-}
-
-void strlist_free(struct strlist *l)
-{
-	if (!l)
-		return;
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Freeing                                                             */
@@ -71,9 +25,9 @@ static void policy_free_fields(struct policy *p)
 		p->pkg_dir, p->project_dir, p->home, p->tmpdir,
 	};
 
-	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 		strlist_free(lists[i]);
-	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
 		free(strings[i]);
 }
 
@@ -157,7 +111,7 @@ static void print_header(const struct policy *p, FILE *out)
 	};
 
 	fputs("# pkgguard effective policy (all inherit and overrides applied)\n", out);
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		fprintf(out, "# %s", fields[i].label);
 		print_comment_value(out, *(char *const *)((const char *)p + fields[i].off));
 		fputc('\n', out);

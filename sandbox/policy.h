@@ -10,16 +10,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "strlist.h"
+
 enum network_mode {
 	NETWORK_NONE = 0, /* own net namespace with only lo; TCP refused by Landlock */
 	NETWORK_HOST,     /* the host's network (an admin's per-package decision) */
 };
 
-/* A list of strings owned by the policy. */
-struct strlist {
-	char **v;
-	size_t n;
-};
 
 struct limits {
 	unsigned timeout_s;      /* wall clock; 0 = none */
@@ -78,12 +75,6 @@ struct policy {
 
 void policy_free(struct policy *p);
 
-/* Lists: push copies s, take takes it over; both return 0 or -ENOMEM. */
-int strlist_push(struct strlist *l, const char *s);
-int strlist_take(struct strlist *l, char *s);
-void strlist_free(struct strlist *l);
-/* True when l holds s (compared as strings). */
-bool strlist_has(const struct strlist *l, const char *s);
 /* Prints the effective policy in libconfig syntax (re-loadable). */
 void policy_print(const struct policy *p, FILE *out);
 

@@ -7,6 +7,7 @@
  * whether paths exist (mount layer), applying the policy (the layer files),
  * printing it and the string lists (policy.c). */
 #include "profile.h"
+#include "array_size.h"
 #include "profile_paths.h"
 
 #include <errno.h>
@@ -395,18 +396,18 @@ static const struct list_key match_keys[] = {
 };
 
 static const struct section sec_filesystem = {
-	"filesystem", fs_keys, sizeof(fs_keys) / sizeof(fs_keys[0]),
+	"filesystem", fs_keys, ARRAY_SIZE(fs_keys),
 	"read_only, read_only_optional, read_write, home_read_only, hidden"
 };
 static const struct section sec_environment = {
-	"environment", env_keys, sizeof(env_keys) / sizeof(env_keys[0]), "keep, strip, set"
+	"environment", env_keys, ARRAY_SIZE(env_keys), "keep, strip, set"
 };
 static const struct section sec_seccomp = {
-	"seccomp", seccomp_keys, sizeof(seccomp_keys) / sizeof(seccomp_keys[0]), "deny"
+	"seccomp", seccomp_keys, ARRAY_SIZE(seccomp_keys), "deny"
 };
 
 static const struct section sec_match = {
-	"match", match_keys, sizeof(match_keys) / sizeof(match_keys[0]), "commands, helpers"
+	"match", match_keys, ARRAY_SIZE(match_keys), "commands, helpers"
 };
 
 /* A group of lists: filesystem, environment, seccomp or match. */
@@ -459,7 +460,7 @@ static const struct limit_key limit_keys[] = {
 
 static const struct limit_key *limit_key_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(limit_keys) / sizeof(limit_keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(limit_keys); i++)
 		if (strcmp(name, limit_keys[i].name) == 0)
 			return &limit_keys[i];
 	return NULL;

@@ -2,6 +2,7 @@
  * expansion, normalisation, and which directories may never be writable.
  * Pure functions (no I/O), used by the loader (profile.c). */
 #include "profile.h"
+#include "array_size.h"
 #include "profile_paths.h"
 
 #include <errno.h>
@@ -30,7 +31,7 @@ static const struct var_def known_vars[] = {
 static int var_lookup(const struct profile_vars *vars, const char *name, size_t len,
 		      const char **value)
 {
-	for (size_t i = 0; i < sizeof(known_vars) / sizeof(known_vars[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(known_vars); i++) {
 		const char *k = known_vars[i].name;
 
 		if (strlen(k) != len || memcmp(k, name, len) != 0)
@@ -178,7 +179,7 @@ bool path_is_home_secret(const char *path, const char *home)
 {
 	char buf[4096];
 
-	for (size_t i = 0; home && i < sizeof(rw_refused_home_trees) / sizeof(rw_refused_home_trees[0]); i++) {
+	for (size_t i = 0; home && i < ARRAY_SIZE(rw_refused_home_trees); i++) {
 		snprintf(buf, sizeof(buf), "%s/%s", strcmp(home, "/") ? home : "", rw_refused_home_trees[i]);
 		if (strcmp(path, buf) == 0 || path_is_under(path, buf))
 			return true;
@@ -190,15 +191,15 @@ bool rw_is_refused(const char *path, const char *home)
 {
 	const char *slash = strrchr(path, '/');
 
-	for (size_t i = 0; i < sizeof(rw_refused) / sizeof(rw_refused[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(rw_refused); i++)
 		if (strcmp(path, rw_refused[i]) == 0)
 			return true;
-	for (size_t i = 0; i < sizeof(rw_refused_children) / sizeof(rw_refused_children[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rw_refused_children); i++) {
 		size_t n = strlen(rw_refused_children[i]);
 		if (slash && (size_t)(slash - path) == n && strncmp(path, rw_refused_children[i], n) == 0)
 			return true;
 	}
-	for (size_t i = 0; i < sizeof(rw_refused_trees) / sizeof(rw_refused_trees[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(rw_refused_trees); i++)
 		if (path_is_under(path, rw_refused_trees[i]))
 			return true;
 	return path_is_home_secret(path, home);

@@ -1,13 +1,13 @@
 /* record.c — writes the per-script record (record.h) as one JSON object,
- * atomically: a temporary file in the same directory, then rename(), so a
- * reader never sees half a record. A tiny writer of our own: the object is
+ * atomically and durably (common/atomic_file.h), so a reader never sees
+ * half a record. A tiny writer of our own: the object is
  * flat and small, and pkgguard-sandbox starts for every script, where each
  * shared library costs start-up time. */
 #include "record.h"
+#include "atomic_file.h"
 #include "log.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,24 +44,19 @@ static void json_field(FILE *f, const char *key, const char *value, int last)
 
 int record_write(const char *dir, const struct script_record *r)
 {
-	char tmp[4096], path[4096];
+	char path[4096];
 	struct timespec ts;
-	int fd, err;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(path, sizeof(path), "%s/%d-%lld%09ld.json", dir, (int)getpid(), (long long)ts.tv_sec,
-		 ts.tv_nsec);
-	snprintf(tmp, sizeof(tmp), "%s/.%d.tmp", dir, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return log_fail(errno, "record: create %s", tmp);
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		err = errno;
-		close(fd);
-		unlink(tmp);
-		return log_fail(err, "record: fdopen %s", tmp);
-	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/%d-%lld%09ld.json", dir, (int)getpid(),
+			     (long long)ts.tv_sec, ts.tv_nsec) >= sizeof(path))
+		return log_fail(ENAMETOOLONG, "record: %s", dir);
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return log_fail(errno, "record: open_memstream");
 	fputs("{\n", f);
 	json_field(f, "package", r->package, 0);
 	json_field(f, "version", r->version, 0);
@@ -74,17 +69,11 @@ int record_write(const char *dir, const struct script_record *r)
 	json_field(f, "outcome", r->outcome, 0);
 	fprintf(f, "  \"exit_status\": %d,\n  \"duration_ms\": %llu\n}\n", r->exit_status,
 		(unsigned long long)r->duration_ms);
-	if (fflush(f) != 0 || ferror(f)) {
-		err = errno ? errno : EIO;
-		fclose(f);
-		unlink(tmp);
-		return log_fail(err, "record: write %s", tmp);
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		return log_fail(ENOMEM, "record: %s", path);
 	}
-	fclose(f);
-	if (rename(tmp, path) != 0) {
-		err = errno;
-		unlink(tmp);
-		return log_fail(err, "record: rename to %s", path);
-	}
-	return 0;
+	rc = atomic_file_replace(path, text, len, 0600);
+	free(text);
+	return rc;
 }

@@ -2,10 +2,10 @@
  * record per write on a CLOEXEC pipe (atomic: smaller than PIPE_BUF). A
  * setup failure (125) is never confused with the script's own exit status,
  * and the parent learns the script's status as soon as init has killed
- * what was left, without waiting for the namespaces to be torn down. The
- * per-script forensic record will grow from here. */
-#ifndef PKGGUARD_REPORT_H
-#define PKGGUARD_REPORT_H
+ * what was left, without waiting for the namespaces to be torn down. (The
+ * per-script record for `pkgguard run` is another thing: record.h.) */
+#ifndef PKGGUARD_SANDBOX_REPORT_H
+#define PKGGUARD_SANDBOX_REPORT_H
 
 #include <unistd.h>
 

@@ -19,6 +19,8 @@
  * namespaces are refused, the script steps run without namespaces
  * (CONFINE_FALLBACK) and the parent does init's final sweep itself. */
 #include "sandbox.h"
+#include "clock.h"
+#include "env_vec.h"
 #include "environ.h"
 #include "layers.h"
 #include "log.h"
@@ -309,13 +311,6 @@ static pid_t clone_pidfd(unsigned long long flags, int *pidfd)
 
 /* ---- parent ---- */
 
-static long long ms_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000LL + (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 static void outcome_take_report(struct outcome *o, const struct report *rep)
 {
 	if (rep->kind == REPORT_EXIT) {
@@ -344,7 +339,7 @@ static int wait_sandbox(const struct run *r, int pidfd, struct outcome *o)
 		struct pollfd fds[3] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 }, { r->report[0], POLLIN, 0 } };
 		int wait_ms = -1;
 		if (limit_ms && !o->timed_out) {
-			long long left = limit_ms - ms_since(&start);
+			long long left = limit_ms - (long long)ms_since(&start);
 			wait_ms = left <= 0 ? 0 : (int)(left > 60000 ? 60000 : left);
 		}
 		int n = poll(fds, 3, wait_ms);
@@ -352,7 +347,7 @@ static int wait_sandbox(const struct run *r, int pidfd, struct outcome *o)
 			close(sfd);
 			return log_fail(errno, "parent: poll");
 		}
-		if (n == 0 && limit_ms && !o->timed_out && ms_since(&start) >= limit_ms) {
+		if (n == 0 && limit_ms && !o->timed_out && (long long)ms_since(&start) >= limit_ms) {
 			o->timed_out = 1;
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		}
@@ -498,10 +493,10 @@ static int fallback_prepare(struct run *r)
 	if (mkdir(entry, 0700) != 0)
 		return log_fail(errno, "fallback: mkdir %s", entry);
 	snprintf(entry, sizeof(entry), "TMPDIR=%s", tmpl);
-	if (environ_set(&r->env, entry) != 0)
+	if (env_set(&r->env, entry) != 0)
 		return log_fail(ENOMEM, "fallback: environment");
 	snprintf(entry, sizeof(entry), "HOME=%s/home", tmpl);
-	if (environ_set(&r->env, entry) != 0)
+	if (env_set(&r->env, entry) != 0)
 		return log_fail(ENOMEM, "fallback: environment");
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
 		return log_fail(errno, "fallback: prctl(PR_SET_CHILD_SUBREAPER)");
@@ -654,7 +649,7 @@ out:
 		free(r.fallback_tmp);
 	}
 	seccomp_prog_free(&r.filter);
-	environ_free(r.env);
+	env_free(r.env);
 	if (out) {
 		out->fallback = r.mode == CONFINE_FALLBACK;
 		out->timed_out = r.timed_out;

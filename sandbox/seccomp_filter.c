@@ -8,6 +8,7 @@
  * that probes a feature must see a clean failure, not die. Only the native
  * ABI exists: 32-bit (int 0x80) and x32 entry points get EPERM. */
 #include "layers.h"
+#include "array_size.h"
 #include "log.h"
 
 #include <errno.h>
@@ -27,7 +28,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Syscalls refused whatever their arguments. */
 struct deny_rule {
@@ -179,7 +179,7 @@ static int add_deny_table(scmp_filter_ctx ctx)
 {
 	int nr, rc;
 
-	for (size_t i = 0; i < ARRAY_LEN(deny_table); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(deny_table); i++) {
 		if ((rc = resolve(deny_table[i].name, &nr)) < 0 ||
 		    (rc = add_rule(ctx, nr, deny_table[i].err, 0, NULL, deny_table[i].name, NULL)) < 0)
 			return rc;
@@ -191,7 +191,7 @@ static int add_newer_table(scmp_filter_ctx ctx)
 {
 	int nr, rc;
 
-	for (size_t i = 0; i < ARRAY_LEN(newer_table); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(newer_table); i++) {
 		const struct newer_syscall *s = &newer_table[i];
 
 		nr = seccomp_syscall_resolve_name(s->name);
@@ -213,7 +213,7 @@ static int add_arg_table(scmp_filter_ctx ctx)
 {
 	int nr, rc;
 
-	for (size_t i = 0; i < ARRAY_LEN(arg_table); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(arg_table); i++) {
 		const struct arg_rule *r = &arg_table[i];
 
 		if ((rc = resolve(r->name, &nr)) < 0 ||
@@ -288,12 +288,12 @@ static int add_socket_rules(scmp_filter_ctx ctx, enum confinement mode)
 	int rc;
 
 	if (mode == CONFINE_FALLBACK)
-		rc = add_family_rules(ctx, "socket", families_fallback, ARRAY_LEN(families_fallback));
+		rc = add_family_rules(ctx, "socket", families_fallback, ARRAY_SIZE(families_fallback));
 	else
-		rc = add_family_rules(ctx, "socket", families, ARRAY_LEN(families));
+		rc = add_family_rules(ctx, "socket", families, ARRAY_SIZE(families));
 	if (rc < 0)
 		return rc;
-	return add_family_rules(ctx, "socketpair", families, ARRAY_LEN(families));
+	return add_family_rules(ctx, "socketpair", families, ARRAY_SIZE(families));
 }
 
 /* The profile's additions (seccomp.deny_extra), already validated by the

@@ -3,6 +3,7 @@
  * uses the base deny list, else a fresh compile with the profile's extra
  * syscalls. A unit test keeps the two identical. */
 #include "layers.h"
+#include "array_size.h"
 #include "log.h"
 
 #include <errno.h>
@@ -15,8 +16,8 @@
 int seccomp_filter_build(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
 {
 	const struct sock_filter *src = mode == CONFINE_FALLBACK ? prebuilt_fallback : prebuilt_namespaces;
-	size_t len = mode == CONFINE_FALLBACK ? sizeof(prebuilt_fallback) / sizeof(prebuilt_fallback[0])
-					      : sizeof(prebuilt_namespaces) / sizeof(prebuilt_namespaces[0]);
+	size_t len = mode == CONFINE_FALLBACK ? ARRAY_SIZE(prebuilt_fallback)
+					      : ARRAY_SIZE(prebuilt_namespaces);
 
 	if (p->seccomp_deny_extra.n > 0)
 		return seccomp_filter_compile(p, mode, out);

@@ -2,7 +2,7 @@
  * `node-gyp rebuild` included, runs as `<script-shell> -c "<command>"` when
  * the environment says npm_config_script_shell. */
 #include "adapter.h"
-#include "environ.h"
+#include "env_vec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +19,7 @@ static int npm_route(char ***env, const char *sandbox)
 	char *entry;
 	if (asprintf(&entry, "npm_config_script_shell=%s", sandbox) < 0)
 		return -ENOMEM;
-	int r = environ_set(env, entry);
+	int r = env_set(env, entry);
 	free(entry);
 	return r;
 }

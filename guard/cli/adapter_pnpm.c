@@ -1,7 +1,7 @@
 /* adapter_pnpm.c — pnpm reads its script shell from PNPM_CONFIG_SCRIPT_SHELL
  * and ignores npm_config_script_shell (PACKAGE-MANAGERS.md). */
 #include "adapter.h"
-#include "environ.h"
+#include "env_vec.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +18,7 @@ static int pnpm_route(char ***env, const char *sandbox)
 	char *entry;
 	if (asprintf(&entry, "PNPM_CONFIG_SCRIPT_SHELL=%s", sandbox) < 0)
 		return -ENOMEM;
-	int r = environ_set(env, entry);
+	int r = env_set(env, entry);
 	free(entry);
 	return r;
 }

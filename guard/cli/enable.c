@@ -23,8 +23,10 @@
  * marker says enable created it and nothing else is left). `npm config set
  * -g` rewrites the file without comments: a script-shell line that names this
  * pkgguard's own sandbox is then still recognised as ours.
- * Files are replaced atomically (temporary file in the same directory,
- * fsync, rename) with their mode and owner kept. */
+ * Files are replaced atomically and durably (common/atomic_file.h) with
+ * their mode and owner kept. */
+#include "atomic_file.h"
+#include "array_size.h"
 #include "commands.h"
 #include "log.h"
 #include "self_path.h"
@@ -357,9 +359,10 @@ struct piece {
 
 static int write_config(const char *path, const struct text *old, const struct piece *pieces, size_t n)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 32];
+	char dir[PATH_MAX];
+	struct atomic_file f;
 	struct stat dst;
-	int fd, r = 0;
+	int r = 0;
 
 	if (strlen(path) >= sizeof(dir))
 		return log_fail(ENAMETOOLONG, "cannot write %s", path);
@@ -369,12 +372,8 @@ static int write_config(const char *path, const struct text *old, const struct p
 		slash[1] = '\0';
 	else
 		*slash = '\0';
-	if ((r = make_dirs(dir)))
+	if ((r = make_dirs(dir)) || (r = atomic_file_open(&f, path)))
 		return r;
-	snprintf(tmp, sizeof(tmp), "%s/.pkgguard-enable.XXXXXX", dir);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return log_fail(errno, "cannot write %s", path);
 
 	mode_t mode = old->existed ? old->st.st_mode & 07777 : 0644;
 	uid_t uid = old->existed ? old->st.st_uid : (uid_t)-1;
@@ -383,55 +382,18 @@ static int write_config(const char *path, const struct text *old, const struct p
 		uid = dst.st_uid;
 		gid = dst.st_gid;
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t done = 0;
-		while (done < pieces[i].n) {
-			ssize_t w = write(fd, pieces[i].p + done, pieces[i].n - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				r = log_fail(errno, "cannot write %s", tmp);
-				goto fail;
-			}
-			done += (size_t)w;
-		}
-	}
-	/* Owner first: chown clears set-id bits that fchmod then restores. */
-	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) != 0 &&
+	for (size_t i = 0; i < n; i++)
+		if ((r = atomic_file_write(&f, pieces[i].p, pieces[i].n)))
+			return r;
+	/* Owner first: chown clears set-id bits that the commit's fchmod then
+	 * restores. */
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(f.fd, uid, gid) != 0 &&
 	    !(errno == EPERM && uid == geteuid())) {
 		r = log_fail(errno, "cannot keep the owner of %s", path);
-		goto fail;
+		atomic_file_abort(&f);
+		return r;
 	}
-	if (fchmod(fd, mode) != 0) {
-		r = log_fail(errno, "cannot keep the mode of %s", path);
-		goto fail;
-	}
-	if (fsync(fd) != 0) {
-		r = log_fail(errno, "cannot write %s (fsync)", tmp);
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		r = log_fail(errno, "cannot write %s (close)", tmp);
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		r = log_fail(errno, "cannot replace %s", path);
-		goto fail;
-	}
-	/* Make the rename itself durable; a failure here changes nothing. */
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return r;
+	return atomic_file_commit(&f, mode);
 }
 
 /* ---- the commands ------------------------------------------------------- */
@@ -476,7 +438,7 @@ static int target_open(int argc, char **argv, const char *cmd, struct target *tg
 		usage(stderr, cmd);
 		return CMD_USAGE;
 	}
-	for (size_t i = 0; i < sizeof(pm_configs) / sizeof(pm_configs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(pm_configs); i++)
 		if (strcmp(argv[1], pm_configs[i].name) == 0)
 			tg->pm = &pm_configs[i];
 	if (!tg->pm && strcmp(argv[1], "yarn") == 0) {

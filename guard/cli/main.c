@@ -1,14 +1,12 @@
 /* main.c — the `pkgguard` command: dispatches to one file per subcommand
  * (commands.h). Only this file exits. */
 #include "commands.h"
+#include "array_size.h"
 #include "log.h"
+#include "version.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#ifndef PKGGUARD_VERSION
-#define PKGGUARD_VERSION "0.1.0"
-#endif
 
 static void usage(FILE *out)
 {
@@ -50,7 +48,7 @@ int main(int argc, char **argv)
 		printf("pkgguard %s\n", PKGGUARD_VERSION);
 		return CMD_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
 	log_fail_plain(22, "unknown command \"%s\" (run, enable, disable, profile, status)", argv[1]);

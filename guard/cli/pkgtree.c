@@ -10,6 +10,7 @@
  * Every path is built from readdir() names (no '/', never "." or "..") or
  * from dependency names that passed pkgtree_name_ok(). */
 #include "pkgtree.h"
+#include "array_size.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <json-c/json.h>
 
 #include "log.h"
+#include "package_name.h"
 
 #define MAX_DEPTH 64                 /* nested node_modules levels */
 #define MAX_JSON_BYTES (64L << 20)   /* a bigger package.json or lockfile is refused */
@@ -274,10 +276,18 @@ static bool dir_recorded(const struct pkgtree *t, const char *real)
 
 /* Records the package at path (real directory real). Takes real over.
  * Returns 0 (also when skipped) or -ENOMEM. Sets *added. */
-static int add_pkg(struct loader *ld, const char *name, const char *path, char *real, bool linked, bool *added)
+static int add_pkg(struct loader *ld, const char *path, char *real, bool linked, bool *added)
 {
 	struct pkgtree *t = ld->t;
+	char name[2 * NAME_MAX + 2];
 	*added = false;
+	/* Its name is its place (common/package_name.h), as for the sandbox
+	 * and the daemon. */
+	if (package_name_from_path(path, name, sizeof(name)) != 0 || !pkgtree_name_ok(name)) {
+		log_warn("%s: skipped (no package name from its path)", path);
+		free(real);
+		return 0;
+	}
 	if (t->n == ld->cap) {
 		size_t cap = ld->cap ? ld->cap * 2 : 64;
 		struct pkg *v = realloc(t->pkgs, cap * sizeof(*v));
@@ -318,8 +328,8 @@ static int add_pkg(struct loader *ld, const char *name, const char *path, char *
 
 static int scan_nm(struct loader *ld, const char *nm, int depth);
 
-/* One entry of a node_modules directory, name already checked. */
-static int scan_entry(struct loader *ld, const char *name, const char *path, int depth)
+/* One entry of a node_modules directory, its name already checked. */
+static int scan_entry(struct loader *ld, const char *path, int depth)
 {
 	struct stat st;
 	bool added;
@@ -338,14 +348,14 @@ static int scan_entry(struct loader *ld, const char *name, const char *path, int
 			return 0;
 		}
 		/* A link out of node_modules: recorded, never walked. */
-		return add_pkg(ld, name, path, real, true, &added);
+		return add_pkg(ld, path, real, true, &added);
 	}
 	if (!S_ISDIR(st.st_mode))
 		return 0;
 	char *real = realpath(path, NULL);
 	if (!real)
 		return errno == ENOMEM ? -ENOMEM : 0;
-	int r = add_pkg(ld, name, path, real, false, &added);
+	int r = add_pkg(ld, path, real, false, &added);
 	if (r || !added)
 		return r;
 	char *sub = join(path, "node_modules");
@@ -402,7 +412,7 @@ static int scan_scope(struct loader *ld, const char *scope, const char *path, in
 			r = -ENOMEM;
 			break;
 		}
-		r = scan_entry(ld, name, sub, depth);
+		r = scan_entry(ld, sub, depth);
 		free(sub);
 	}
 	free_list(list, n);
@@ -429,7 +439,7 @@ static int scan_nm(struct loader *ld, const char *nm, int depth)
 		if (e[0] == '@' && component_ok(e + 1, strlen(e + 1)))
 			r = scan_scope(ld, e, sub, depth);
 		else if (pkgtree_name_ok(e))
-			r = scan_entry(ld, e, sub, depth);
+			r = scan_entry(ld, sub, depth);
 		else
 			log_warn("%s: package name refused (unsafe characters)", nm);
 		free(sub);
@@ -482,7 +492,7 @@ static int load_lockfile(struct loader *ld, struct json_object **lock)
 	static const char *const names[] = { "npm-shrinkwrap.json", "package-lock.json",
 					     "node_modules/.package-lock.json" };
 	*lock = NULL;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char *f = join(ld->t->project, names[i]);
 		if (!f)
 			return -ENOMEM;

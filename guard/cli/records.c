@@ -1,6 +1,7 @@
 /* records.c — reads the record directory of a `pkgguard run` with json-c. */
 #include "records.h"
 #include "log.h"
+#include "package_name.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +41,12 @@ static int row_from_json(struct json_object *o, struct script_row *row)
 	row->exit_status = (int)int_field(o, "exit_status");
 	int64_t ms = int_field(o, "duration_ms");
 	row->duration_ms = ms > 0 ? (uint64_t)ms : 0;
+	/* A record without a name (an older sandbox, or one started without
+	 * --package outside -c mode) is named by its directory, by the same
+	 * rule as everywhere else. */
+	char name[512];
+	if (!row->package && row->pkg_dir && package_name_from_path(row->pkg_dir, name, sizeof(name)) == 0)
+		row->package = strdup(name);
 	return row->outcome && row->command ? 0 : -EBADMSG;
 }
 

@@ -15,6 +15,7 @@
  * Nothing here loosens the policy: NAME is the path-derived name, and what
  * the package says about itself only ends up in npm_package_* variables. */
 #include "replay.h"
+#include "array_size.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -27,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "environ.h"
+#include "env_vec.h"
 #include "log.h"
 #include "policy.h"
 #include "pkgtree.h"
@@ -58,7 +59,7 @@ static bool replaced(const char *var, bool keep_node_gyp)
 {
 	static const char *const names[] = { "PATH=", "INIT_CWD=", "npm_lifecycle_event=",
 					     "npm_lifecycle_script=" };
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strncmp(var, names[i], strlen(names[i])) == 0)
 			return true;
 	if (!keep_node_gyp && strncmp(var, "npm_config_node_gyp=", 20) == 0)
@@ -137,7 +138,7 @@ char **replay_env(char *const *base, const char *project, const struct pkg *p, i
 	if (!r)
 		r = strlist_take(&s, fmt("INIT_CWD=%s", project));
 	if (r) {
-		environ_free(s.v);
+		env_free(s.v);
 		return NULL;
 	}
 	return s.v;
@@ -178,7 +179,7 @@ static void find_node_gyp(char *const *env, char **node_gyp, char **gyp_bin)
 	}
 	static const char *const usual[] = { "/usr/lib/node_modules/npm", "/usr/local/lib/node_modules/npm",
 					     "/usr/share/nodejs/npm" };
-	for (size_t i = 0; i < sizeof(usual) / sizeof(usual[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(usual); i++)
 		roots[nroots++] = strdup(usual[i]);
 	for (size_t i = 0; i < nroots && !*node_gyp; i++) {
 		char *js = roots[i] ? fmt("%s/node_modules/node-gyp/bin/node-gyp.js", roots[i]) : NULL;
@@ -297,7 +298,7 @@ static int replay_pkg(const struct replay_opts *o, const struct pkgtree *t, cons
 		if (!envp)
 			return log_fail(ENOMEM, "environment for %s", p->name);
 		int r = run_script(o, t->project, p, envp, script);
-		environ_free(envp);
+		env_free(envp);
 		if (r != 0)
 			return r;
 	}

@@ -38,7 +38,7 @@ int replay_project(const struct replay_opts *o);
  * npm_config_node_gyp (when node_gyp is not NULL and base has none),
  * INIT_CWD and PATH (every node_modules/.bin from the package directory up
  * to the project, then gyp_bin when not NULL, then base's PATH). Returns a
- * malloc'd vector (free with environ_free, sandbox/environ.h) or NULL (ENOMEM). */
+ * malloc'd vector (free with env_free, common/env_vec.h) or NULL (ENOMEM). */
 struct pkg;
 char **replay_env(char *const *base, const char *project, const struct pkg *p, int event,
 		  const char *node_gyp, const char *gyp_bin);

@@ -1,15 +1,12 @@
 /* report.c — the run's report: table and JSON (report.h). */
 #include "report.h"
+#include "atomic_file.h"
 #include "log.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <json-c/json.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 size_t report_count(const struct run_report *r, const char *outcome)
 {
@@ -136,32 +133,17 @@ static struct json_object *report_json(const struct run_report *r)
 
 int report_write_json(const char *path, const struct run_report *r)
 {
-	char tmp[4096], dir[4096];
 	struct json_object *o = report_json(r);
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	int rc = 0, fd;
+	struct atomic_file f;
+	int rc = atomic_file_open(&f, path);
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	snprintf(tmp, sizeof(tmp), "%s/.pkgguard-report.XXXXXX", dirname(dir));
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = log_fail(errno, "report: create a temporary file next to %s", path);
-		goto out;
-	}
-	size_t len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
-		rc = log_fail(errno ? errno : EIO, "report: write %s", tmp);
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	fchmod(fd, 0644);
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		rc = log_fail(errno, "report: rename to %s", path);
-		unlink(tmp);
-	}
-out:
+	if (rc == 0)
+		rc = atomic_file_write(&f, text, strlen(text));
+	if (rc == 0)
+		rc = atomic_file_write(&f, "\n", 1);
+	if (rc == 0)
+		rc = atomic_file_commit(&f, 0644);
 	json_object_put(o);
 	return rc;
 }

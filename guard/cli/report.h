@@ -2,8 +2,8 @@
  * (one row per script, the scripts the package manager skipped, a total)
  * and, with --report, the same as JSON (schema in README.md), written
  * atomically. */
-#ifndef PKGGUARD_REPORT_H
-#define PKGGUARD_REPORT_H
+#ifndef PKGGUARD_CLI_REPORT_H
+#define PKGGUARD_CLI_REPORT_H
 
 #include <stdio.h>
 
@@ -26,7 +26,7 @@ struct run_report {
 };
 
 void report_print(FILE *out, const struct run_report *r);
-/* Writes the JSON report to path through a temporary file and rename(). */
+/* Writes the JSON report to path, atomically and durably (atomic_file.h). */
 int report_write_json(const char *path, const struct run_report *r);
 void report_free_skipped(struct run_report *r);
 /* Counts of scripts by outcome. */

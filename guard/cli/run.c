@@ -7,7 +7,7 @@
  * the report is made from those. */
 #include "adapter.h"
 #include "commands.h"
-#include "environ.h"
+#include "env_vec.h"
 #include "log.h"
 #include "pkgtree.h"
 #include "pnpm_approvals.h"
@@ -208,18 +208,18 @@ static int prepare_env(char ***env, const struct run_opts *o, const struct pm_ad
 	char *entry = NULL;
 	int r = 0;
 
-	if (asprintf(&entry, "PKGGUARD_RECORD_DIR=%s", record_dir) < 0 || environ_set(env, entry))
+	if (asprintf(&entry, "PKGGUARD_RECORD_DIR=%s", record_dir) < 0 || env_set(env, entry))
 		r = -ENOMEM;
 	free(entry);
 	entry = NULL;
-	if (!r && o->profile && (asprintf(&entry, "PKGGUARD_PROFILE=%s", o->profile) < 0 || environ_set(env, entry)))
+	if (!r && o->profile && (asprintf(&entry, "PKGGUARD_PROFILE=%s", o->profile) < 0 || env_set(env, entry)))
 		r = -ENOMEM;
 	free(entry);
 	entry = NULL;
 	if (!r && o->profiles_dir) {
 		const char *old = getenv("PKGGUARD_PROFILE_PATH");
 		if (asprintf(&entry, "PKGGUARD_PROFILE_PATH=%s%s%s", o->profiles_dir, old ? ":" : "",
-			     old ? old : "") < 0 || environ_set(env, entry))
+			     old ? old : "") < 0 || env_set(env, entry))
 			r = -ENOMEM;
 		free(entry);
 	}
@@ -275,7 +275,7 @@ int cmd_run(int argc, char **argv)
 		free(sandbox);
 		return CMD_FAIL;
 	}
-	if (!(env = environ_copy(environ)) || prepare_env(&env, &o, a, sandbox, record_dir) != 0 ||
+	if (!(env = env_copy(environ)) || prepare_env(&env, &o, a, sandbox, record_dir) != 0 ||
 	    !(pm_argv = pm_command(&o, a, replay)) || !(cwd = getcwd(NULL, 0)))
 		goto out;
 	/* A routable package manager bypassed by this command (pnpm's
@@ -316,7 +316,7 @@ out:
 	records_free(&rep.scripts);
 	pkgtree_free(&before);
 	report_free_skipped(&rep);
-	environ_free(env);
+	env_free(env);
 	free(pm_argv);
 	free(sandbox);
 	free(cwd);

@@ -5,6 +5,7 @@
  * package manager runs itself; anything else is a script escaping the
  * sandbox. Pure: the daemon does the reading. */
 #include "classify.h"
+#include "array_size.h"
 
 #include <string.h>
 
@@ -33,7 +34,7 @@ static bool is_interpreter(const char *b, size_t len)
 {
 	static const char *const names[] = { "node", "nodejs", "bun", "deno" };
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strlen(names[i]) == len && memcmp(names[i], b, len) == 0)
 			return true;
 	return len >= 6 && memcmp(b, "python", 6) == 0;

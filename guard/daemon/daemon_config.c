@@ -2,6 +2,7 @@
  * is checked; a bad file leaves the caller's config as it was, which is how
  * SIGHUP keeps the last good one. */
 #include "daemon_config.h"
+#include "array_size.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -141,11 +142,11 @@ int daemon_config_load(const char *file, bool must_exist, struct daemon_config *
 		       char *err, size_t errlen)
 {
 	struct daemon_config c = { .mode = MODE_ENFORCE, .log_level = LOG_LEVEL_INFO };
-	int r = push_all(&c.filesystems, default_fs, sizeof(default_fs) / sizeof(default_fs[0]));
+	int r = push_all(&c.filesystems, default_fs, ARRAY_SIZE(default_fs));
 
 	if (!r)
 		r = push_all(&c.profiles, default_profiles,
-			     sizeof(default_profiles) / sizeof(default_profiles[0]));
+			     ARRAY_SIZE(default_profiles));
 	if (r)
 		snprintf(err, errlen, "out of memory");
 	else if (access(file, F_OK) == 0 || must_exist)

@@ -15,29 +15,6 @@ void daemon_log_init(void)
 	to_journal = getenv("JOURNAL_STREAM") != NULL;
 }
 
-int daemon_log_package_of(const char *cwd, char *buf, size_t len)
-{
-	const char *p = NULL, *q = cwd;
-	size_t n;
-
-	/* The last node_modules/ component: pnpm nests packages in
-	 * node_modules/.pnpm/<name>@<v>/node_modules/<name>. */
-	while ((q = strstr(q, "node_modules/")) != NULL) {
-		p = q + strlen("node_modules/");
-		q = p;
-	}
-	if (!p || !*p || *p == '.')
-		return -ENOENT;
-	n = strcspn(p, "/");
-	if (*p == '@' && p[n] == '/')
-		n += 1 + strcspn(p + n + 1, "/");
-	if (n + 1 > len)
-		return -ENOENT;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return 0;
-}
-
 static const char *or_dash(const char *s)
 {
 	return s && *s ? s : "-";

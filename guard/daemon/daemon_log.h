@@ -14,7 +14,7 @@ struct decision_record {
 	pid_t pid;
 	const char *exe;        /* the file being exec'd */
 	const char *pm;         /* package manager, or NULL */
-	const char *package;    /* from the process's cwd under node_modules, or NULL */
+	const char *package;    /* from the process's cwd (common/package_name.h), or NULL */
 	const char *event;      /* the lifecycle event (postinstall…) of the pending exec, or NULL */
 	const char *command;    /* the pending exec's argv where it could be read, else the
 				 * exec'ing process's command line; spaces between arguments */
@@ -22,9 +22,5 @@ struct decision_record {
 
 void daemon_log_init(void);
 void daemon_log_decision(const struct decision_record *r);
-
-/* The package name in a path under node_modules ("@scope/name" or "name"),
- * into buf; 0 or -ENOENT. Pure. */
-int daemon_log_package_of(const char *cwd, char *buf, size_t len);
 
 #endif

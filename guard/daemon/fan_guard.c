@@ -7,6 +7,7 @@
  * be classified (a daemon that blocks the machine is worse than one that
  * lets a script through and says so). */
 #include "fan_guard.h"
+#include "array_size.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "daemon_log.h"
+#include "package_name.h"
 #include "log.h"
 #include "pending_exec.h"
 #include "proc_info.h"
@@ -33,14 +36,6 @@
 /* How long the answering thread waits for the reparse thread's attach
  * (normally tens of µs). Past it the exec is denied plainly. */
 #define REPARSE_ATTACH_TIMEOUT_MS 25
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Now in the unit of a process's start time: clock ticks since boot. */
 static uint64_t boot_ticks(const struct fan_guard *g)
@@ -96,7 +91,7 @@ static void ignore_loaders(struct fan_guard *g)
 	};
 	unsigned n = 0;
 
-	for (size_t i = 0; i < sizeof(loaders) / sizeof(loaders[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(loaders); i++)
 		if (fanotify_mark(g->fan_fd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_IGNORED_SURV_MODIFY,
 				  FAN_OPEN_EXEC_PERM, AT_FDCWD, loaders[i]) == 0)
 			n++;
@@ -230,7 +225,7 @@ static void package_of(pid_t pid, char *pkg, size_t len)
 {
 	char cwd[PATH_MAX];
 
-	if (proc_cwd(pid, cwd, sizeof(cwd)) != 0 || daemon_log_package_of(cwd, pkg, len) != 0)
+	if (proc_cwd(pid, cwd, sizeof(cwd)) != 0 || package_name_from_path(cwd, pkg, len) != 0)
 		pkg[0] = '\0';
 }
 

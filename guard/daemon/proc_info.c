@@ -3,6 +3,7 @@
  * filesystem it marks. stat() of /proc/PID/exe follows the magic link to
  * the executable's inode without opening it. */
 #include "proc_info.h"
+#include "array_size.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,7 +147,7 @@ int proc_parse_stat_info(const char *buf, struct proc_info *out)
 		uint64_t h = fnv(14695981039346656037ull, open_paren, (size_t)(strrchr(buf, ')') - open_paren));
 		const int f[] = { 26, 27, 28, 45, 48, 49 };
 
-		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(f); i++)
 			h = fnv(h, &v[f[i]], sizeof(v[f[i]]));
 		out->exec_print = h ? h : 1;
 	}

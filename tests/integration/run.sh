@@ -82,8 +82,8 @@ assert s[0]["confinement"] == "namespaces" and r["totals"]["ok"] == 1, r
 else
 	fail "run: --report writes the documented JSON" "$(cat "$work/py")"
 fi
-if ls "$work"/.pkgguard-report.* >/dev/null 2>&1; then
-	fail "run: no temporary report file is left" "$(ls "$work"/.pkgguard-report.*)"
+if ls "$work"/.report.json.* >/dev/null 2>&1; then
+	fail "run: no temporary report file is left" "$(ls "$work"/.report.json.*)"
 else
 	pass "run: no temporary report file is left"
 fi

@@ -585,20 +585,6 @@ static void test_parse_stat(void **state)
 	assert_int_not_equal(proc_parse_stat("garbage", &ppid, &start), 0);
 }
 
-static void test_package_of_cwd(void **state)
-{
-	char b[64];
-
-	(void)state;
-	assert_int_equal(daemon_log_package_of("/p/node_modules/left-pad", b, sizeof(b)), 0);
-	assert_string_equal(b, "left-pad");
-	assert_int_equal(daemon_log_package_of("/p/node_modules/@s/x/lib", b, sizeof(b)), 0);
-	assert_string_equal(b, "@s/x");
-	assert_int_equal(daemon_log_package_of("/p/node_modules/.pnpm/a@1/node_modules/a", b, sizeof(b)), 0);
-	assert_string_equal(b, "a");
-	assert_int_not_equal(daemon_log_package_of("/p/src", b, sizeof(b)), 0);
-}
-
 /* ------------------------------------------------------------------ */
 /* proc_cache: kept fds, keyed by pid + start time, over real processes */
 
@@ -894,7 +880,6 @@ int main(void)
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_cmdline_matching),
 		cmocka_unit_test(test_parse_stat),
-		cmocka_unit_test(test_package_of_cwd),
 		cmocka_unit_test(test_proc_cache_reads_fresh_and_keeps_fds),
 		cmocka_unit_test(test_proc_cache_dead_process_forgotten),
 		cmocka_unit_test(test_proc_cache_pid_reuse_not_inherited),

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "env_vec.h"
 #include "environ.h"
 
 static char *keep[] = { "PATH", "HOME", "LC_*", "npm_*", "GITHUB_TOKEN", NULL };
@@ -62,7 +63,7 @@ static void test_keep_strip_set(void **state)
 		assert_false((*e)[0] == '=');
 		assert_null(strstr(*e, "secret"));
 	}
-	environ_free(env);
+	env_free(env);
 }
 
 static void test_is_secret(void **state)
@@ -81,12 +82,12 @@ static void test_set_appends_and_replaces(void **state)
 	char *in[] = { "PATH=/bin", NULL };
 	char **env = environ_build(&p, in);
 	assert_non_null(env);
-	assert_int_equal(environ_set(&env, "PATH=/usr/bin"), 0);
-	assert_int_equal(environ_set(&env, "NEW=1"), 0);
+	assert_int_equal(env_set(&env, "PATH=/usr/bin"), 0);
+	assert_int_equal(env_set(&env, "NEW=1"), 0);
 	assert_string_equal(get(env, "PATH"), "/usr/bin");
 	assert_string_equal(get(env, "NEW"), "1");
-	assert_int_not_equal(environ_set(&env, "=bad"), 0);
-	environ_free(env);
+	assert_int_not_equal(env_set(&env, "=bad"), 0);
+	env_free(env);
 }
 
 int main(void)

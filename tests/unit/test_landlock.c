@@ -39,6 +39,7 @@
 #include <linux/seccomp.h>
 
 #include "landlock_rules.h"
+#include "array_size.h"
 #include "layers.h"
 #include "policy.h"
 
@@ -705,7 +706,7 @@ static int fake_no_landlock(int err)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ((unsigned)err & SECCOMP_RET_DATA)),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct sock_fprog prog = { .len = ARRAY_SIZE(f), .filter = f };
 
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 }

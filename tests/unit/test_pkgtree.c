@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "environ.h"
+#include "env_vec.h"
 #include "pkgtree.h"
 #include "replay.h"
 
@@ -410,12 +410,12 @@ static void test_replay_env(void **state)
 	for (char **e = env; *e; e++)
 		count += strncmp(*e, "npm_package_name=", 17) == 0 || strncmp(*e, "PATH=", 5) == 0;
 	assert_int_equal(count, 2); /* replaced, not duplicated */
-	environ_free(env);
+	env_free(env);
 	/* A node_gyp the caller configured wins. */
 	char *base2[] = { "npm_config_node_gyp=/mine.js", NULL };
 	env = replay_env(base2, t.project, b, PKG_INSTALL, "/n/node-gyp.js", NULL);
 	assert_string_equal(get(env, "npm_config_node_gyp"), "/mine.js");
-	environ_free(env);
+	env_free(env);
 	pkgtree_free(&t);
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "array_size.h"
 #include "profile.h"
 
 struct fixture {
@@ -566,7 +567,7 @@ static void test_bad_profiles(void **state)
 	search_add(f, "");
 	write_file(f, "other.conf", "network = \"none\";\n");
 	f->vars.package = "x";
-	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad_cases); i++) {
 		const char *path = write_file(f, "bad.conf", bad_cases[i].text);
 
 		assert_error_at(f, load(f, path), "bad.conf", bad_cases[i].line, bad_cases[i].keyword);

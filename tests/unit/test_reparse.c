@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "array_size.h"
 #include "reparse_layout.h"
 #include "reparse_plan.h"
 #include "tracee_mem.h"
@@ -29,7 +30,7 @@ static void layout_copies_strings_and_keeps_pointers(void **state)
 		{ .str = "/usr/bin/pkgguard-sandbox" }, { .str = "--profile" }, { .str = "npm" },
 		{ .str = "--" }, { .ptr = 0x7000 }, { .ptr = 0x7010 },
 	};
-	size_t n = sizeof(items) / sizeof(items[0]);
+	size_t n = ARRAY_SIZE(items);
 	size_t size = reparse_layout_size(items, n);
 	uint64_t base = 0x10000, argv = 0, file = 0, p[7];
 	unsigned char *buf = malloc(size);

@@ -38,9 +38,9 @@
 #include <linux/filter.h>
 
 #include "layers.h"
+#include "array_size.h"
 #include "policy.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Newer than the system headers (Linux 6.15); same number on every
  * architecture that uses the common syscall table, x86_64 included. */
@@ -275,7 +275,7 @@ static int call(const struct sys_case *c)
 	long r;
 	int err;
 
-	for (size_t i = 0; i < ARRAY_LEN(a); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(a); i++)
 		a[i] = c->a[i] == SCRATCH ? (long)(uintptr_t)scratch : c->a[i];
 	errno = 0;
 	r = syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -402,7 +402,7 @@ static int ioctl_child(const void *arg)
 	};
 	char c = 'x'; /* TIOCSTI's character; TIOCLINUX's subcommand (0: invalid) */
 	struct termios tio;
-	int before[ARRAY_LEN(refused)];
+	int before[ARRAY_SIZE(refused)];
 	int fd = open_pty_slave();
 
 	(void)arg;
@@ -414,7 +414,7 @@ static int ioctl_child(const void *arg)
 	 * pty nobody reads); TIOCLINUX on a pty gives ENOTTY/EINVAL. Unprivileged,
 	 * with dev.tty.legacy_tiocsti=0, TIOCSTI fails with EIO or EPERM
 	 * anyway: then the unrelated TCGETS below is the observable. */
-	for (size_t i = 0; i < ARRAY_LEN(refused); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
 		before[i] = ioctl_err(fd, refused[i].req, &c);
 		if (before[i] == EPERM)
 			note("control: ioctl(%s) gives EPERM without the filter; only the filter's EPERM is checked",
@@ -426,7 +426,7 @@ static int ioctl_child(const void *arg)
 	}
 	if (confine(&no_extra, CONFINE_NAMESPACES) != 0)
 		return CHILD_FAIL;
-	for (size_t i = 0; i < ARRAY_LEN(refused); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
 		int after = ioctl_err(fd, refused[i].req, &c);
 
 		if (after != EPERM) {
@@ -560,8 +560,8 @@ static int extra_child(const void *arg)
 	(void)arg;
 	memset(&p, 0, sizeof(p));
 	p.seccomp_deny_extra.v = names;
-	p.seccomp_deny_extra.n = ARRAY_LEN(names);
-	for (size_t i = 0; i < ARRAY_LEN(calls); i++) {
+	p.seccomp_deny_extra.n = ARRAY_SIZE(names);
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
 		if (syscall(calls[i], info) == -1) {
 			note("control: %s: %s", names[i], strerror(errno));
 			return CHILD_SKIP;
@@ -569,7 +569,7 @@ static int extra_child(const void *arg)
 	}
 	if (confine(&p, CONFINE_NAMESPACES) != 0)
 		return CHILD_FAIL;
-	for (size_t i = 0; i < ARRAY_LEN(calls); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
 		errno = 0;
 		if (syscall(calls[i], info) != -1 || errno != EPERM) {
 			note("%s from seccomp_deny_extra was not refused with EPERM", names[i]);
@@ -595,7 +595,7 @@ static int extra_overlap_child(const void *arg)
 	(void)arg;
 	memset(&p, 0, sizeof(p));
 	p.seccomp_deny_extra.v = names;
-	p.seccomp_deny_extra.n = ARRAY_LEN(names);
+	p.seccomp_deny_extra.n = ARRAY_SIZE(names);
 	if (confine(&p, CONFINE_NAMESPACES) != 0)
 		return CHILD_FAIL;
 	errno = 0;
@@ -633,7 +633,7 @@ static int extra_unknown_child(const void *arg)
 	(void)arg;
 	memset(&p, 0, sizeof(p));
 	p.seccomp_deny_extra.v = names;
-	p.seccomp_deny_extra.n = ARRAY_LEN(names);
+	p.seccomp_deny_extra.n = ARRAY_SIZE(names);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return CHILD_FAIL;
 	rc = seccomp_filter_apply(&p, CONFINE_NAMESPACES);
@@ -694,17 +694,17 @@ int main(void)
 		cmocka_unit_test(test_extra_unknown_name_is_einval),
 		cmocka_unit_test(test_prebuilt_matches_compiled),
 	};
-	static struct CMUnitTest tests[ARRAY_LEN(rows) + ARRAY_LEN(fixed)];
+	static struct CMUnitTest tests[ARRAY_SIZE(rows) + ARRAY_SIZE(fixed)];
 	size_t n = 0;
 
 	/* One test per row, named after its call. */
-	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		tests[n].name = rows[i].label;
 		tests[n].test_func = test_row;
 		tests[n].initial_state = (void *)&rows[i];
 		n++;
 	}
-	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		tests[n++] = fixed[i];
 	return _cmocka_run_group_tests("seccomp", tests, n, NULL, NULL);
 }

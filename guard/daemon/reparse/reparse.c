@@ -1,5 +1,6 @@
 /* reparse.c — the tracer thread of exec reparse (reparse.h). */
 #include "reparse.h"
+#include "array_size.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +21,9 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "clock.h"
 #include "daemon_log.h"
+#include "package_name.h"
 #include "log.h"
 #include "pending_exec.h"
 #include "proc_info.h"
@@ -76,14 +79,6 @@ struct reparse {
 	struct job jobs[MAX_JOBS];
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 const char *reparse_error_name(int err)
 {
 	switch (err) {
@@ -113,7 +108,7 @@ static void log_job(const struct job *j, const char *decision, const char *reaso
 	char pkg[256] = "", cmd[1024] = "";
 	size_t n = 0;
 
-	if (daemon_log_package_of(j->req.cwd, pkg, sizeof(pkg)) != 0)
+	if (package_name_from_path(j->req.cwd, pkg, sizeof(pkg)) != 0)
 		pkg[0] = '\0';
 	for (size_t i = 0; argv && i < argv->n && n + 2 < sizeof(cmd); i++) {
 		int w = snprintf(cmd + n, sizeof(cmd) - n, "%s%s", i ? " " : "", argv->v[i]);
@@ -263,8 +258,8 @@ static int inject_mmap(struct job *j)
 static void allow_self(struct reparse *r, const struct job *j)
 {
 	pthread_mutex_lock(&r->mu);
-	for (size_t i = 0; i < sizeof(r->allowance) / sizeof(r->allowance[0]); i++)
-		if (r->allowance[i].pid == 0 || i + 1 == sizeof(r->allowance) / sizeof(r->allowance[0])) {
+	for (size_t i = 0; i < ARRAY_SIZE(r->allowance); i++)
+		if (r->allowance[i].pid == 0 || i + 1 == ARRAY_SIZE(r->allowance)) {
 			r->allowance[i].pid = j->pid;
 			r->allowance[i].start = j->start;
 			break;
@@ -504,15 +499,6 @@ static bool cancelled_already(struct reparse *r)
 	c = r->slot == SLOT_CANCELLED;
 	pthread_mutex_unlock(&r->mu);
 	return c;
-}
-
-static int strlist_copy(struct strlist *dst, const struct strlist *src)
-{
-	strlist_free(dst);
-	for (size_t i = 0; src && i < src->n; i++)
-		if (strlist_push(dst, src->v[i]))
-			return -ENOMEM;
-	return 0;
 }
 
 /* The request the answering thread waits on: attach, interrupt, ack. */
@@ -787,7 +773,7 @@ bool reparse_take_allowance(struct reparse *r, pid_t pid, uint64_t start)
 	bool found = false;
 
 	pthread_mutex_lock(&r->mu);
-	for (size_t i = 0; i < sizeof(r->allowance) / sizeof(r->allowance[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(r->allowance); i++)
 		if (r->allowance[i].pid == pid && r->allowance[i].start == start) {
 			r->allowance[i].pid = 0;
 			found = true;

@@ -12,6 +12,7 @@
 
 #include "classify.h"
 #include "daemon_log.h"
+#include "package_name.h"
 #include "reparse_scope.h"
 
 #define ARGV_MAX_ENTRIES 65536
@@ -197,7 +198,7 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 		r = draft_opt(&d, &p->owned, "--pkg-dir", "."); /* its cwd, as it sees it */
 	if (!r && is_dir_for(in->pid, init_cwd))
 		r = draft_opt(&d, &p->owned, "--project-dir", init_cwd);
-	if (!r && daemon_log_package_of(in->cwd, pkg, sizeof(pkg)) == 0)
+	if (!r && package_name_from_path(in->cwd, pkg, sizeof(pkg)) == 0)
 		r = draft_opt(&d, &p->owned, "--package", pkg);
 	for (size_t i = 0; !r && i < rw.n; i++)
 		r = draft_opt(&d, &p->owned, "--rw", rw.v[i]);
