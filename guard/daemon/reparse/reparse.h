@@ -1,4 +1,4 @@
-/* reparse.h — exec reparse (issue 5): a script a package manager starts
+/* reparse.h — exec reparse: a script a package manager starts
  * outside the sandbox is not just denied, it is turned into a run of
  * pkgguard-sandbox, and the package manager sees an ordinary child.
  *
