@@ -4,8 +4,10 @@
  * where the block goes (inside the writable mapping holding the stack
  * pointer, below a gap; -ENOSPC when that mapping is too small, -ENOENT
  * when sp is in no writable mapping), reading a string vector out of a
- * process (here our own, through process_vm_readv), and the rule that lets a
- * package manager's own fork run the package manager again. */
+ * process (here our own, through process_vm_readv), the rule that lets a
+ * package manager's own fork run the package manager again, and the
+ * tracer's state machine driven with made-up stops: a reparse that fails
+ * on the mmap path still logs the command it denied. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +27,7 @@
 #include "array_size.h"
 #include "reparse_layout.h"
 #include "reparse_plan.h"
+#include "reparse_tracer.h"
 #include "tracee_mem.h"
 
 static void layout_copies_strings_and_keeps_pointers(void **state)
@@ -151,6 +157,69 @@ static void nested_package_manager_rule(void **state)
 	assert_false(classify_is_root_fork(chain, 2, 0));
 }
 
+/* Runs one made-up stop of a job waiting on the injected mmap and returns
+ * what was logged on stderr (malloc'd). The process is a child of ours,
+ * not traced: the tracer's ptrace calls on it fail, as they may for real. */
+static char *log_of_mmap_stop(enum job_state state)
+{
+	struct reparse *r = calloc(1, sizeof(*r));
+	char *argv[] = { strdup("node"), strdup("evil.js"), NULL };
+	pid_t child = fork();
+	char *out = calloc(1, 4096);
+	FILE *cap = tmpfile();
+	int saved = dup(2);
+
+	assert_non_null(r);
+	assert_non_null(out);
+	assert_non_null(cap);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(child > 0);
+	pthread_mutex_init(&r->mu, NULL);
+	struct job *j = &r->jobs[0];
+	j->state = state;
+	j->pid = child;
+	j->req.pm = strdup("npm");
+	j->req.file = strdup("/usr/bin/node");
+	j->req.cwd = strdup("/p/node_modules/evil");
+	j->plan.log_argv.n = 2;
+	j->plan.log_argv.v = malloc(sizeof(argv));
+	memcpy(j->plan.log_argv.v, argv, sizeof(argv));
+
+	fflush(stderr);
+	dup2(fileno(cap), 2);
+	reparse_tracer_on_wait(r, child, (SIGUSR1 << 8) | 0x7f); /* stopped by SIGUSR1 */
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(cap);
+	size_t n = fread(out, 1, 4095, cap);
+	out[n] = '\0';
+	fclose(cap);
+
+	assert_int_equal(j->state, JOB_FREE); /* let go, and freed once */
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	reparse_tracer_free_jobs(r);
+	pthread_mutex_destroy(&r->mu);
+	free(r);
+	return out;
+}
+
+static void mmap_path_failure_logs_the_command(void **state)
+{
+	(void)state;
+	for (enum job_state s = JOB_WAIT_MMAP_ENTRY; s <= JOB_WAIT_MMAP_EXIT; s++) {
+		char *out = log_of_mmap_stop(s);
+		if (!strstr(out, "pkgguardd: deny ") || !strstr(out, "package=evil ") ||
+		    !strstr(out, "command=node evil.js\n"))
+			fail_msg("state %d: the deny line lost its command: %s", (int)s, out);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +228,7 @@ int main(void)
 		cmocka_unit_test(vma_of_own_stack),
 		cmocka_unit_test(read_strv_of_a_process),
 		cmocka_unit_test(nested_package_manager_rule),
+		cmocka_unit_test(mmap_path_failure_logs_the_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

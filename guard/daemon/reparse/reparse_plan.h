@@ -21,7 +21,8 @@ struct reparse_plan {
 	size_t n;
 	struct strlist owned;        /* the new strings the items point to */
 	uint64_t envp;               /* the process's envp */
-	struct tracee_strv log_argv; /* kept across the mmap stops, for the log line */
+	struct tracee_strv log_argv; /* kept across the mmap stops, for the log line;
+				      * freed with the plan, nowhere else */
 };
 
 struct reparse_plan_input {

@@ -89,8 +89,9 @@ static void job_free(struct job *j)
 }
 
 /* The process goes on unchanged (its execve fails with EPERM); sig is a
- * signal it stopped for, delivered on the way out. */
-static void release(struct job *j, int sig)
+ * signal it stopped for, delivered on the way out. The job itself stays
+ * until its end is logged. */
+static void let_go(struct job *j, int sig)
 {
 	/* Mid-way through the injected mmap its registers are ours: put back
 	 * those of the failed execve, or it would go on as if execve had
@@ -98,28 +99,20 @@ static void release(struct job *j, int sig)
 	if (j->regs_changed)
 		(void)regs_set(j->pid, &j->regs);
 	(void)ptrace(PTRACE_DETACH, j->pid, NULL, (void *)(long)sig);
-	job_free(j);
 }
 
-/* No reparse: the process is let go unchanged (its execve fails with
- * EPERM), then counted and logged from a copy (release frees the job). */
+/* No reparse: the process is let go first (it waits on us), then counted,
+ * logged and freed. argv (the command, for the log) may be the job's own
+ * plan.log_argv: job_free is the one place that frees it. */
 static void fail_job(struct reparse *r, struct job *j, int err, int sig, const struct tracee_strv *argv)
 {
-	struct job copy = *j;
 	char reason[160];
 
-	memset(&copy.commands, 0, sizeof(copy.commands));
-	memset(&copy.plan, 0, sizeof(copy.plan));
-	copy.req.pm = j->req.pm ? strdup(j->req.pm) : NULL;
-	copy.req.file = j->req.file ? strdup(j->req.file) : NULL;
-	copy.req.cwd = j->req.cwd ? strdup(j->req.cwd) : NULL;
-	release(j, sig); /* first: the process waits on us */
-	reparse_count_fallback(r, copy.t0);
+	let_go(j, sig);
+	reparse_count_fallback(r, j->t0);
 	snprintf(reason, sizeof(reason), "unsandboxed-script (reparse impossible: %s)", reparse_error_name(err));
-	log_job(&copy, "deny", reason, argv);
-	free((char *)copy.req.pm);
-	free((char *)copy.req.file);
-	free((char *)copy.req.cwd);
+	log_job(j, "deny", reason, argv);
+	job_free(j);
 }
 
 /* The end of a job: released by a step that failed (err), or done — then
@@ -293,7 +286,8 @@ static void on_first_stop(struct reparse *r, struct job *j)
 	}
 	e = r->force_mmap ? -ENOSPC : place_block(j, &base);
 	if (e == -ENOSPC || e == -ENOENT) {
-		/* The log line is written once the exec is launched. */
+		/* The log line is written once the exec is launched: the
+		 * command goes with the job, which frees it. */
 		j->plan.log_argv = argv;
 		memset(&argv, 0, sizeof(argv));
 		e = inject_mmap(j);
@@ -312,10 +306,8 @@ out:
 static void on_mmap_exit(struct reparse *r, struct job *j)
 {
 	struct tracee_regs now;
-	struct tracee_strv argv = j->plan.log_argv;
 	int e = regs_get(j->pid, &now);
 
-	memset(&j->plan.log_argv, 0, sizeof(j->plan.log_argv));
 	if (!e && (now.ret < 0 && now.ret > -4096))
 		e = (int)now.ret;
 	if (!e) {
@@ -324,8 +316,7 @@ static void on_mmap_exit(struct reparse *r, struct job *j)
 		e = launch(r, j, (uint64_t)now.ret + MMAP_SIZE -
 					 ((reparse_layout_size(j->plan.items, j->plan.n) + 15) & ~(size_t)15));
 	}
-	finish_job(r, j, e, &r->stats.reparsed, "reparse", "unsandboxed-script", &argv);
-	tracee_strv_free(&argv);
+	finish_job(r, j, e, &r->stats.reparsed, "reparse", "unsandboxed-script", &j->plan.log_argv);
 }
 
 void reparse_tracer_on_wait(struct reparse *r, pid_t pid, int status)
@@ -334,10 +325,8 @@ void reparse_tracer_on_wait(struct reparse *r, pid_t pid, int status)
 	int event = status >> 16, sig;
 
 	if (!WIFSTOPPED(status)) {
-		if (j) { /* killed while we held it */
-			tracee_strv_free(&j->plan.log_argv);
+		if (j) /* killed while we held it */
 			job_free(j);
-		}
 		return;
 	}
 	sig = WSTOPSIG(status);
@@ -346,8 +335,8 @@ void reparse_tracer_on_wait(struct reparse *r, pid_t pid, int status)
 		return;
 	}
 	if (j->abandoned) {
-		tracee_strv_free(&j->plan.log_argv);
-		release(j, event == 0 && sig != SIGTRAP ? sig : 0);
+		let_go(j, event == 0 && sig != SIGTRAP ? sig : 0);
+		job_free(j);
 		return;
 	}
 	switch (j->state) {
@@ -363,7 +352,6 @@ void reparse_tracer_on_wait(struct reparse *r, pid_t pid, int status)
 			break;
 		}
 		fail_job(r, j, -EINTR, event == 0 && sig != (SIGTRAP | 0x80) ? sig : 0, &j->plan.log_argv);
-		tracee_strv_free(&j->plan.log_argv);
 		break;
 	case JOB_WAIT_MMAP_EXIT:
 		if (sig == (SIGTRAP | 0x80)) {
@@ -371,7 +359,6 @@ void reparse_tracer_on_wait(struct reparse *r, pid_t pid, int status)
 		} else {
 			/* The process made the mmap; it is harmless to leave. */
 			fail_job(r, j, -EINTR, event == 0 ? sig : 0, &j->plan.log_argv);
-			tracee_strv_free(&j->plan.log_argv);
 		}
 		break;
 	case JOB_FREE:
@@ -550,8 +537,6 @@ void *reparse_tracer_main(void *arg)
 void reparse_tracer_free_jobs(struct reparse *r)
 {
 	for (size_t i = 0; i < MAX_JOBS; i++)
-		if (r->jobs[i].state != JOB_FREE) {
-			tracee_strv_free(&r->jobs[i].plan.log_argv);
+		if (r->jobs[i].state != JOB_FREE)
 			job_free(&r->jobs[i]);
-		}
 }
