@@ -17,5 +17,6 @@ int cmd_enable(int argc, char **argv);     /* enable.c: pkgguard enable npm|pnpm
 int cmd_disable(int argc, char **argv);    /* enable.c: pkgguard disable npm|pnpm */
 int cmd_profile(int argc, char **argv);    /* profile_cmd.c: check FILE | show NAME */
 int cmd_status(int argc, char **argv);     /* status.c: pkgguardd's state over its control socket */
+int cmd_doctor(int argc, char **argv);     /* doctor.c: what holds on this machine, with fixes */
 
 #endif

@@ -29,6 +29,7 @@
 #include "array_size.h"
 #include "commands.h"
 #include "log.h"
+#include "pm_query.h"
 #include "self_path.h"
 
 #include <errno.h>
@@ -68,71 +69,6 @@ static const struct pm_config pm_configs[] = {
 	{ "npm", npm_locate, npm_effective, "script-shell", SYNTAX_INI, "every user of this npm" },
 	{ "pnpm", pnpm_locate, pnpm_effective, "scriptShell", SYNTAX_YAML, "the current user only" },
 };
-
-/* ---- the package manager's answers ------------------------------------- */
-
-/* Runs argv (PATH lookup, cwd "/" so no project .npmrc or workspace is read,
- * stdin /dev/null) and returns its first line of output, malloc'd; NULL
- * after a message. */
-static char *run_for_line(const char *const *argv)
-{
-	char buf[PATH_MAX + 64];
-	size_t len = 0;
-	int fds[2], status;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		log_fail(errno, "pipe for `%s %s`", argv[0], argv[1]);
-		return NULL;
-	}
-	pid = fork();
-	if (pid < 0) {
-		log_fail(errno, "fork for `%s %s`", argv[0], argv[1]);
-		close(fds[0]);
-		close(fds[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(fds[1], 1) < 0 || chdir("/") != 0)
-			_exit(126);
-		execvp(argv[0], (char *const *)argv);
-		/* One line, in the child: the parent only sees an exit status. */
-		fprintf(stderr, "pkgguard: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(fds[1]);
-	for (;;) {
-		ssize_t n = read(fds[0], buf + len, sizeof(buf) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof(buf) - 1) {
-			/* Drain so the child never blocks on a full pipe. */
-			char sink[512];
-			while (read(fds[0], sink, sizeof(sink)) > 0)
-				;
-			break;
-		}
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			log_fail(errno, "waitpid for `%s %s`", argv[0], argv[1]);
-			return NULL;
-		}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (!WIFEXITED(status) || WEXITSTATUS(status) < 126)
-			log_fail_plain(EIO, "`%s %s %s %s` failed (status %d)", argv[0], argv[1], argv[2],
-				       argv[3], WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		return NULL;
-	}
-	buf[len] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return strdup(buf);
-}
 
 /* ---- the config file as lines ------------------------------------------ */
 
@@ -469,7 +405,7 @@ static int target_open(int argc, char **argv, const char *cmd, struct target *tg
 		return CMD_FAIL;
 	}
 
-	char *file = run_for_line(tg->pm->locate);
+	char *file = pm_query_line(tg->pm->locate, "/");
 	if (!file)
 		return CMD_FAIL;
 	if (file[0] != '/') {
@@ -500,7 +436,7 @@ static int target_open(int argc, char **argv, const char *cmd, struct target *tg
  * current user (user config, environment). Worth a warning, not a failure. */
 static void check_effective(const struct target *tg)
 {
-	char *v = run_for_line(tg->pm->effective);
+	char *v = pm_query_line(tg->pm->effective, "/");
 	if (v && strcmp(v, tg->sandbox) != 0)
 		log_warn("%s config get %s gives \"%s\" for this user (user config or environment): "
 			 "it takes precedence over %s", tg->pm->name, tg->pm->key, v, tg->file);

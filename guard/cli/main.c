@@ -17,6 +17,7 @@ static void usage(FILE *out)
 	      "       pkgguard profile show NAME   the effective policy after drop-ins\n"
 	      "       pkgguard status [--json] [--socket PATH]\n"
 	      "                                    pkgguardd's mode, uptime, counters, latency\n"
+	      "       pkgguard doctor [--json]     what holds on this machine, each failing check with its fix\n"
 	      "\n"
 	      "pkgguard run installs with the real package manager (its network, cache and\n"
 	      "auth are its own) while every lifecycle script runs in pkgguard-sandbox.\n", out);
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 		{ "disable", cmd_disable },
 		{ "profile", cmd_profile },
 		{ "status", cmd_status },
+		{ "doctor", cmd_doctor },
 	};
 
 	log_set_program("pkgguard");
@@ -51,7 +53,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
-	log_fail_plain(22, "unknown command \"%s\" (run, enable, disable, profile, status)", argv[1]);
+	log_fail_plain(22, "unknown command \"%s\" (run, enable, disable, profile, status, doctor)", argv[1]);
 	usage(stderr);
 	return CMD_USAGE;
 }
