@@ -66,5 +66,16 @@ int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct
 int seccomp_filter_load(const struct seccomp_prog *prog);
 void seccomp_prog_free(struct seccomp_prog *prog);
 int seccomp_filter_apply(const struct policy *p, enum confinement mode);
+/* The BPF of a libseccomp filter context (a scmp_filter_ctx). */
+int seccomp_ctx_export(void *ctx, struct seccomp_prog *out);
+
+/* seccomp_signals.c — CONFINE_FALLBACK only (no pid namespace): a second
+ * filter, built at run time because it names pids, that refuses to signal,
+ * pidfd_open or prlimit the supervisor (the calling process), its ancestors,
+ * their process groups and sessions, and every process at once (-1);
+ * pidfd_send_signal, F_SETOWN_EX, FIOSETOWN and SIOCSPGRP (targets seccomp
+ * cannot read) are refused outright. Landlock's signal scope (ABI 6) refuses
+ * the rest where the kernel has it. */
+int seccomp_signals_build(struct seccomp_prog *out);
 
 #endif

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "pidns_init.h"
 #include "report.h"
+#include "self_scrub.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +58,7 @@ struct run {
 	char **env;
 	enum confinement mode;
 	struct seccomp_prog filter;  /* compiled by the parent, loaded by the script */
+	struct seccomp_prog signals; /* CONFINE_FALLBACK: who the script may not signal */
 	char *fallback_tmp;          /* CONFINE_FALLBACK: private TMPDIR on the host */
 	int mapped;                  /* eventfd, parent -> init: the maps are written */
 	int sync[2];                 /* parent -> script: the seccomp filter */
@@ -197,6 +199,10 @@ static void script_main(struct run *r)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Without a pid namespace, nothing else ends the script if the
+	 * supervisor is killed from outside. */
+	if (!ns && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		script_fail(r, log_fail(errno, "fallback: prctl(PR_SET_PDEATHSIG)"));
 	if ((rc = session_new()) ||
 	    (ns && p->network == NETWORK_NONE && (rc = netns_enter_empty())) ||
 	    (rc = rlimits_apply(&p->limits)) ||
@@ -204,6 +210,7 @@ static void script_main(struct run *r)
 	    (rc = no_new_privs_set()) ||
 	    (rc = ns ? script_enter_view(r) : script_enter_dir(r)) ||
 	    (rc = landlock_apply(p, r->mode, r->fallback_tmp)) ||
+	    (!ns && (rc = seccomp_filter_load(&r->signals))) ||
 	    (rc = seccomp_filter_load(&r->filter)))
 		script_fail(r, rc);
 	int err = exec_command(r->cmd->file, r->cmd->argv, r->env);
@@ -259,6 +266,12 @@ static void init_main(struct run *r)
 	close(r->report[0]);
 	int rc = init_sync(r);
 	close(r->mapped);
+	/* Mapped now (a non-dumpable init's uid_map would be root's to write):
+	 * the script will see init in its /proc. */
+	if (rc == 0) {
+		self_env_clear();
+		rc = self_nondumpable("init");
+	}
 	if (rc == 0 && pipe2(r->go, O_CLOEXEC) != 0)
 		rc = log_fail(errno, "init: pipe");
 	if (rc) {
@@ -512,7 +525,9 @@ static int run_fallback(struct run *r)
 		 "no pid/mount/net namespaces (network refused by seccomp, leftovers killed as subreaper, "
 		 "$HOME and TMPDIR replaced by private host directories)");
 	r->mode = CONFINE_FALLBACK;
-	if (fallback_prepare(r) != 0 || seccomp_filter_build(r->p, r->mode, &r->filter) != 0)
+	/* No pid namespace: the script sees us in /proc. */
+	if (fallback_prepare(r) != 0 || self_nondumpable("fallback") != 0 ||
+	    seccomp_filter_build(r->p, r->mode, &r->filter) != 0 || seccomp_signals_build(&r->signals) != 0)
 		return SANDBOX_EXIT_SETUP;
 	pid_t pid = clone_pidfd(0, &pidfd);
 	if (pid < 0) {
@@ -616,6 +631,12 @@ int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd, struct sa
 		log_fail(errno, "environment: filter");
 		return SANDBOX_EXIT_SETUP;
 	}
+	/* Every process below is a copy of this one: none may hold the
+	 * caller's unfiltered environment where a script can read it. */
+	if (self_env_detach() != 0) {
+		env_free(r.env);
+		return SANDBOX_EXIT_SETUP;
+	}
 	sigemptyset(&r.forwarded);
 	sigaddset(&r.forwarded, SIGINT);
 	sigaddset(&r.forwarded, SIGTERM);
@@ -649,6 +670,7 @@ out:
 		free(r.fallback_tmp);
 	}
 	seccomp_prog_free(&r.filter);
+	seccomp_prog_free(&r.signals);
 	env_free(r.env);
 	if (out) {
 		out->fallback = r.mode == CONFINE_FALLBACK;

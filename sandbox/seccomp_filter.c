@@ -358,22 +358,17 @@ fail:
 	return rc;
 }
 
-int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
+int seccomp_ctx_export(void *ctx, struct seccomp_prog *out)
 {
-	scmp_filter_ctx ctx = NULL;
 	struct stat st;
-	int fd = -1, rc;
+	int fd, rc;
 
 	out->insns = NULL;
 	out->len = 0;
-	if ((rc = filter_ctx_build(p, mode, &ctx)) < 0)
-		return rc;
 	/* libseccomp 2.5 exports BPF only to a file descriptor. */
 	fd = memfd_create("pkgguard-seccomp", MFD_CLOEXEC);
-	if (fd < 0) {
-		rc = log_fail(errno, "seccomp: memfd_create");
-		goto out;
-	}
+	if (fd < 0)
+		return log_fail(errno, "seccomp: memfd_create");
 	if ((rc = seccomp_export_bpf(ctx, fd)) < 0) {
 		rc = log_fail(-rc, "seccomp: seccomp_export_bpf");
 		goto out;
@@ -396,8 +391,20 @@ int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct
 	out->len = (size_t)st.st_size / sizeof(struct sock_filter);
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
+	close(fd);
+	return rc;
+}
+
+int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
+{
+	scmp_filter_ctx ctx = NULL;
+	int rc;
+
+	out->insns = NULL;
+	out->len = 0;
+	if ((rc = filter_ctx_build(p, mode, &ctx)) < 0)
+		return rc;
+	rc = seccomp_ctx_export(ctx, out);
 	seccomp_release(ctx);
 	return rc;
 }
