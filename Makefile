@@ -4,7 +4,7 @@ DESTDIR ?=
 # Install layout. pkgguard, pkgguardd and pkgguard-sandbox all go to BINDIR,
 # together: the CLI (run, enable) hands npm the pkgguard-sandbox next to
 # itself, and the daemon trusts only the pkgguard-sandbox next to itself (by
-# device and inode, DESIGN.md), so they must be the very same file. pkgguardd
+# device and inode, docs/ARCHITECTURE.md), so they must be the very same file. pkgguardd
 # in sbin would need a second sandbox there, which the daemon would refuse.
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share

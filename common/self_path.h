@@ -1,6 +1,7 @@
 /* self_path.h — where pkgguard's own programs are: next to the running
  * binary, so the build tree works uninstalled and an install keeps them
- * together (DESIGN.md: the daemon trusts the sandbox in its directory). */
+ * together (the daemon trusts the sandbox in its directory:
+ * docs/ARCHITECTURE.md, contracts). */
 #ifndef PKGGUARD_SELF_PATH_H
 #define PKGGUARD_SELF_PATH_H
 

@@ -1054,7 +1054,7 @@ static char *strdup_or_null(const char *s, bool *oom)
 	return c;
 }
 
-/* Built-in defaults, before any file (profile.h / DESIGN.md). */
+/* Built-in defaults, before any file (profile.h). */
 static int policy_defaults(struct policy *p)
 {
 	p->network = NETWORK_NONE;

@@ -1,6 +1,6 @@
 /* profile.h — loading a policy from libconfig profiles.
  *
- * Search path (DESIGN.md): --profiles DIR, then PKGGUARD_PROFILE_PATH
+ * Search path (docs/ARCHITECTURE.md): --profiles DIR, then PKGGUARD_PROFILE_PATH
  * (colon-separated), then /etc/pkgguard/profiles.d, then
  * $(PREFIX)/share/pkgguard/profiles. NAME resolves to the first NAME.conf on
  * the path; a profile may `inherit` another name (the same name continues the

@@ -1,5 +1,5 @@
 /* sandbox.c — runs one command under every layer of a policy. This file
- * holds the one visible list of setup steps, in DESIGN.md's order; each step
+ * holds the one visible list of setup steps (docs/ARCHITECTURE.md); each step
  * is one checked call into its layer's file. Three processes take part:
  *
  *   parent (caller's namespaces)  maps the user namespace, compiles the

@@ -1,6 +1,6 @@
 /* sandbox.h — run one command inside every isolation layer of a policy.
  * This is the engine's whole public entry point; sandbox.c holds the one
- * visible list of setup steps, in DESIGN.md's order. */
+ * visible list of setup steps, in the order docs/ARCHITECTURE.md draws. */
 #ifndef PKGGUARD_SANDBOX_H
 #define PKGGUARD_SANDBOX_H
 

@@ -48,8 +48,8 @@ for item in $need; do
 	missing="$missing $pkg"
 done
 
-# Optional: pnpm 12 and yarn 1 from the npm registry, for the pnpm (and
-# later yarn) rows of tests/integration/attack_corpus.sh. Installed only when
+# Optional: pnpm 12 and yarn 1 from the npm registry, for the pnpm and yarn
+# rows of the integration suites (attack_corpus.sh, legit.sh, replay.sh…). Installed only when
 # missing; never fails `make deps`: the suite skips those rows and says why.
 js_package_managers() {
 	if ! command -v npm >/dev/null 2>&1; then

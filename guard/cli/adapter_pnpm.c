@@ -1,5 +1,5 @@
 /* adapter_pnpm.c — pnpm reads its script shell from PNPM_CONFIG_SCRIPT_SHELL
- * and ignores npm_config_script_shell (PACKAGE-MANAGERS.md). */
+ * and ignores npm_config_script_shell (docs/PACKAGE-MANAGERS.md). */
 #include "adapter.h"
 #include "env_vec.h"
 

@@ -5,7 +5,7 @@
  *   SANDBOX --profile P [--profiles D] --pkg-dir DIR --project-dir PROJECT
  *           --package NAME -- /bin/sh -c SCRIPT
  * forked and exec'd directly (no shell of ours in between), cwd = DIR, with
- * npm 11's environment (measured, PACKAGE-MANAGERS.md): the caller's plus
+ * npm 11's environment (measured, docs/PACKAGE-MANAGERS.md): the caller's plus
  * npm_lifecycle_event/_script, npm_package_name/_version/_json (and
  * _resolved/_integrity when the lockfile says), npm_config_node_gyp,
  * INIT_CWD and a PATH with every node_modules/.bin from DIR up to the

@@ -1,6 +1,6 @@
 /* classify.c — the decision of pkgguardd for one exec (see classify.h and
- * issue 4): unrelated → allow (cached by pid + start time); the package
- * manager itself → allow, remembered as a root; its descendants → allow
+ * docs/ARCHITECTURE.md, the decision ladder): unrelated → allow (cached by
+ * pid + start time); the package manager itself → allow, remembered as a root; its descendants → allow
  * only the trusted sandbox, what runs inside it, and the helpers the
  * package manager runs itself; anything else is a script escaping the
  * sandbox. Pure: the daemon does the reading. */

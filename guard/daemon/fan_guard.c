@@ -1,6 +1,6 @@
 /* fan_guard.c — the fanotify loop of pkgguardd (fan_guard.h).
  *
- * The rules of DESIGN.md's "fanotify rules learned the hard way" shape it:
+ * The fanotify rules of docs/ARCHITECTURE.md (contracts) shape it:
  * our own pid is allowed at once; the answering path reads only /proc
  * (never opens a file on a marked filesystem); the response is written
  * before anything is logged; every event is answered, ALLOW when it cannot

@@ -2,7 +2,7 @@
 # run-demo.sh [BUILD] — `make demo`: pkgguard's main job in one minute.
 #
 # A project depends on two packages, both approved in "allowScripts":
-#   demo-dropper — behaves like the hijacked axios release (THREATS.md):
+#   demo-dropper — behaves like the hijacked axios release (docs/THREATS.md):
 #                  postinstall `node setup.js` POSTs to a "C2" on 127.0.0.1,
 #                  drops /tmp/ld.py, starts it with nohup so it outlives the
 #                  install, then deletes setup.js;

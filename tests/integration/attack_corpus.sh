@@ -1,5 +1,5 @@
 #!/bin/sh
-# attack_corpus.sh — the behaviours of ../shared/THREATS.md as real npm
+# attack_corpus.sh — the behaviours of docs/THREATS.md as real npm
 # packages (tests/fixtures/attacks/*), installed from local tarballs with the
 # real package manager, once WITHOUT pkgguard (the control: the harm must
 # really happen, else the row fails as vacuous) and once through

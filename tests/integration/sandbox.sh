@@ -1,5 +1,5 @@
 #!/bin/sh
-# sandbox.sh — what pkgguard-sandbox must stop, row by row (THREATS.md).
+# sandbox.sh — what pkgguard-sandbox must stop, row by row (docs/THREATS.md).
 #
 # Every ATTACK row first runs its CONTROL: the same probe WITHOUT the sandbox
 # must really do the harmful thing (a listener records the connection, the

@@ -1,5 +1,5 @@
 // setup.js — what the hijacked axios release's dependency did at install
-// time (THREATS.md), with a harmless payload: phone home over plain HTTP,
+// time (docs/THREATS.md), with a harmless payload: phone home over plain HTTP,
 // drop a second stage into /tmp and start it with nohup so it outlives the
 // install, then delete itself and leave a clean package.json behind.
 // The C2 address is in c2.port next to it (run-demo.sh writes it in).
