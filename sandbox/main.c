@@ -1,6 +1,7 @@
 /* main.c — the pkgguard-sandbox command: parses arguments, loads the
  * profile, and hands over to sandbox_run(). Only this file exits. */
 #include "extra_paths.h"
+#include "git_hidden.h"
 #include "array_size.h"
 #include "clock.h"
 #include "log.h"
@@ -318,7 +319,7 @@ int main(int argc, char **argv)
 		log_fail_plain(EINVAL, "%s", err);
 		goto out;
 	}
-	if (add_extra_paths(&o, pol) != 0)
+	if (add_extra_paths(&o, pol) != 0 || git_hidden_expand(&pol->hidden) != 0)
 		goto out;
 	if (o.check_profile) {
 		policy_print(pol, stdout);

@@ -375,8 +375,9 @@ static int attach_hide(int rootfd, const char *dest)
 {
 	struct stat st;
 	int target = root_open(rootfd, dest, O_PATH);
+	/* ENOTDIR: a component is a file (.git in a worktree): nothing there. */
 	if (target < 0)
-		return errno == ENOENT ? 0 : log_fail(errno, "mount: hide %s", dest);
+		return errno == ENOENT || errno == ENOTDIR ? 0 : log_fail(errno, "mount: hide %s", dest);
 	if (fstat(target, &st) != 0) {
 		int err = errno;
 		close(target);

@@ -312,6 +312,80 @@ rows_environ() {
 	PRE=""
 }
 
+# --- item 6c: .git as a file (worktrees, submodules) ------------------------
+GITTOKEN=ghp_PKGGUARDSVGIT$$
+# git as the pass's user, with an identity and nothing of the caller's
+as_git() { $AS env -i HOME="$UHOME" PATH=/usr/bin:/bin GIT_CONFIG_NOSYSTEM=1 \
+	git -c user.email=t@example.com -c user.name=t -c protocol.file.allow=always "$@" >/dev/null 2>&1; }
+
+make_repos() {
+	_g=$D/git
+	$AS mkdir -p "$_g"
+	as_git init -q "$_g/main" &&
+		as_git -C "$_g/main" remote add origin "https://x:${GITTOKEN}-main@example.com/r.git" &&
+		as_git -C "$_g/main" commit -q --allow-empty -m init &&
+		as_git -C "$_g/main" worktree add -q "$_g/main/wt2" &&
+		as_git init -q "$_g/subsrc" && as_git -C "$_g/subsrc" commit -q --allow-empty -m init &&
+		as_git init -q "$_g/super" && as_git -C "$_g/super" submodule -q add "$_g/subsrc" sub &&
+		as_git -C "$_g/super/sub" remote set-url origin "https://x:${GITTOKEN}-sub@example.com/s.git" &&
+		$AS mkdir -p "$_g/main/wt2/node_modules/p" "$_g/super/node_modules/p" "$_g/super/sub/node_modules/p"
+}
+
+# row_git NAME PROJECT PKG CONFIG [--ro DIR]: a script in PKG (project
+# PROJECT) reads and appends to CONFIG; namespaces (script-shell mode, as
+# npm runs it) and fallback
+row_git() {
+	_name=$1 _proj=$2 _pkg=$3 _cfg=$4; shift 4
+	_tag=${_cfg##*/git/}
+	_read="echo script-ran; cat '$_cfg'; echo x >>'$_cfg' && echo appended"
+	ctl_sh "cat '$_cfg'"
+	if ! contains "$GITTOKEN"; then
+		control_fail "$_name" "$(why)"
+		return
+	fi
+	control_pass "$_name"
+	_before=$(cksum <"$_cfg")
+	_sp=$PROJ _sk=$PKG
+	PROJ=$_proj PKG=$_pkg
+	sb_c "$_read" "$@"
+	if ! contains script-ran; then fail "$_name (namespaces)" "the script did not run: $(why)"
+	elif contains "$GITTOKEN" || contains appended; then fail "$_name (namespaces)" "$_tag readable or writable: $(why)"
+	else pass "$_name (namespaces)"; fi
+	if [ "$HAVE_FB" = 1 ]; then
+		fb "$@" -- sh -c "$_read"
+		if ! contains script-ran; then fail "$_name (fallback)" "the script did not run: $(why)"
+		elif contains "$GITTOKEN" || contains appended; then fail "$_name (fallback)" "$_tag readable or writable: $(why)"
+		else pass "$_name (fallback)"; fi
+	fi
+	PROJ=$_sp PKG=$_sk
+	[ "$(cksum <"$_cfg")" = "$_before" ] || fail "$_name" "$_tag changed"
+}
+
+rows_git() {
+	if ! command -v git >/dev/null 2>&1; then
+		skip "git: worktree and submodule rows" "git is not installed"
+		return
+	fi
+	if ! make_repos; then
+		fail "git: worktree and submodule rows" "could not make the repositories as $WHO"
+		return
+	fi
+	_g=$D/git
+	_name="git worktree as the project (.git is a file): scripts run"
+	_sp=$PROJ _sk=$PKG
+	PROJ=$_g/main/wt2 PKG=$_g/main/wt2/node_modules/p
+	sb_c 'echo script-ran'
+	if [ "$R_RC" = 0 ] && contains script-ran; then pass "$_name"; else fail "$_name" "$(why)"; fi
+	PROJ=$_sp PKG=$_sk
+	# the repository is shown (--ro) so that hiding, not absence, is tested
+	row_git "git worktree: the repository's config (via gitdir and commondir)" \
+		"$_g/main/wt2" "$_g/main/wt2/node_modules/p" "$_g/main/.git/config" --ro "$_g/main"
+	row_git "superproject: a submodule's config under .git/modules" \
+		"$_g/super" "$_g/super/node_modules/p" "$_g/super/.git/modules/sub/config"
+	row_git "submodule as the project (.git is a file): its config" \
+		"$_g/super/sub" "$_g/super/sub/node_modules/p" "$_g/super/.git/modules/sub/config" --ro "$_g/super"
+}
+
 # ===================================================================== main
 HAVE_FB=0
 run_pass() { # WHO UID GID
@@ -325,6 +399,7 @@ run_pass() { # WHO UID GID
 		skip "fallback rows" "cannot simulate a host without user namespaces here: $(lastline 1)"
 	fi
 	rows_environ
+	rows_git
 }
 
 run_pass "$(id -un)" "$(id -u)" "$(id -g)"
