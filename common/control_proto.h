@@ -2,13 +2,15 @@
  * (server) and `pkgguard status` (client). A root-only SOCK_STREAM unix
  * socket; the client writes one request line, the daemon answers and
  * closes:
- *   "status\n"       human text: mode, uptime, counters, latency percentiles
+ *   "status\n"       human text: mode, uptime, counters, latency percentiles,
+ *                    the profile directories in force
  *   "status json\n"  the same as one JSON object:
  *     { "pid", "mode", "uptime_s", "events", "allows", "denies",
  *       "audit_would_deny", "cache_hits", "overflows",
  *       "reparsed", "reparse_nested", "reparse_fallbacks",
  *       "latency_us": { "p50", "p90", "p99", "max" },
- *       "reparse_latency_us": { "p50", "p90", "p99", "max" }, "rss_kb" }
+ *       "reparse_latency_us": { "p50", "p90", "p99", "max" }, "rss_kb",
+ *       "profile_dirs": [ the profile search path in force ] }
  * Unknown requests get "error: unknown request\n". */
 #ifndef PKGGUARD_CONTROL_PROTO_H
 #define PKGGUARD_CONTROL_PROTO_H

@@ -33,6 +33,7 @@ struct extra_dir {
 struct options {
 	const char *profile;
 	const char *profiles_dir;
+	struct strlist only_profiles; /* --only-profiles: the whole search path */
 	const char *pkg_dir;
 	const char *project_dir;
 	const char *package;
@@ -62,6 +63,9 @@ static void usage(FILE *out)
 		"                        $PKGGUARD_PROFILE, else the package manager's own,\n"
 		"                        from npm_config_user_agent)\n"
 		"  --profiles DIR        look for profiles in DIR first\n"
+		"  --only-profiles DIR   look for profiles in DIR only (repeatable, in order):\n"
+		"                        PKGGUARD_PROFILE_PATH and the built-in directories\n"
+		"                        are not searched (pkgguardd passes its own this way)\n"
 		"  --pkg-dir DIR         the package directory, writable (-c: the current dir)\n"
 		"  --project-dir DIR     the project, read-only (-c: $INIT_CWD)\n"
 		"  --package NAME        package name for per-package overrides\n"
@@ -85,10 +89,11 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_PROFILE = 256, O_PROFILES, O_PKG, O_PROJECT, O_PACKAGE, O_CHECK, O_REQUIRE, O_VERSION,
-	       O_RW, O_RO, O_ARGV0 };
+	       O_RW, O_RO, O_ARGV0, O_ONLY_PROFILES };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "profiles", required_argument, NULL, O_PROFILES },
+		{ "only-profiles", required_argument, NULL, O_ONLY_PROFILES },
 		{ "pkg-dir", required_argument, NULL, O_PKG },
 		{ "project-dir", required_argument, NULL, O_PROJECT },
 		{ "package", required_argument, NULL, O_PACKAGE },
@@ -109,6 +114,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (c) {
 		case O_PROFILE: o->profile = optarg; break;
 		case O_PROFILES: o->profiles_dir = optarg; break;
+		case O_ONLY_PROFILES:
+			/* Absolute: a relative directory would be looked up from the
+			 * package's own directory. */
+			if (optarg[0] != '/') {
+				log_fail_plain(EINVAL, "--only-profiles %s: not an absolute path", optarg);
+				return -EINVAL;
+			}
+			if (strlist_push(&o->only_profiles, optarg))
+				return log_fail(ENOMEM, "arguments");
+			break;
 		case O_PKG: o->pkg_dir = optarg; break;
 		case O_PROJECT: o->project_dir = optarg; break;
 		case O_PACKAGE: o->package = optarg; break;
@@ -269,7 +284,16 @@ int main(int argc, char **argv)
 	/* A profile given as a FILE finds the profiles it inherits next to
 	 * itself first (unless --profiles says where). */
 	file_dir = profile_file_dir(o.check_profile ? o.check_profile : o.profile);
-	if (profile_search_path(o.profiles_dir ? o.profiles_dir : file_dir, &search) != 0) {
+	if (o.only_profiles.n > 0 && (o.profiles_dir || file_dir)) {
+		log_fail_plain(EINVAL, "--only-profiles takes a profile NAME, and no --profiles");
+		goto out;
+	}
+	if (o.only_profiles.n > 0) {
+		/* The caller's search path (pkgguardd's): the environment does
+		 * not choose the policy of a script it confines. */
+		search = o.only_profiles;
+		memset(&o.only_profiles, 0, sizeof(o.only_profiles));
+	} else if (profile_search_path(o.profiles_dir ? o.profiles_dir : file_dir, &search) != 0) {
 		log_fail(ENOMEM, "profile search path");
 		return SANDBOX_EXIT_SETUP;
 	}
@@ -370,6 +394,7 @@ int main(int argc, char **argv)
 out:
 	policy_free(pol);
 	strlist_free(&search);
+	strlist_free(&o.only_profiles);
 	free(o.extra);
 	free(cmd_argv);
 	free(pkg_dir);

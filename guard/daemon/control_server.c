@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,17 +153,40 @@ static void percentiles(const struct latency_hist *h, bool json, char *out, size
 		 ull(hist_percentile_us(h, 99)), ull(h->max_ns / 1000));
 }
 
+/* The profile directories: ["A","B"] (JSON-escaped) or "A:B". */
+static void dirs_text(const struct strlist *dirs, bool json, char *out, size_t len)
+{
+	struct json_object *a = json ? json_object_new_array() : NULL;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; dirs && i < dirs->n; i++) {
+		if (a)
+			json_object_array_add(a, json_object_new_string(dirs->v[i]));
+		else if (n < len)
+			n += (size_t)snprintf(out + n, len - n, "%s%s", i ? ":" : "", dirs->v[i]);
+	}
+	if (a) {
+		snprintf(out, len, "%s", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(a);
+	} else if (!out[0]) {
+		snprintf(out, len, "none");
+	}
+}
+
 static int answer(const char *req, const struct control_view *v, char *out, size_t len)
 {
 	const struct daemon_stats *st = v->stats;
 	const struct reparse_stats *rp = v->reparse;
 	bool json = strcmp(req, "status json") == 0;
 	char lat[160], rlat[160], buckets[3200]; /* 96 × "[bound,count]," at most */
+	char dirs[1536];
 
 	if (!json && strcmp(req, "status") != 0)
 		return snprintf(out, len, "error: unknown request\n");
 	percentiles(&st->latency, json, lat, sizeof(lat));
 	percentiles(&rp->latency, json, rlat, sizeof(rlat));
+	dirs_text(v->profile_dirs, json, dirs, sizeof(dirs));
 	if (hist_json_buckets(&st->latency, buckets, sizeof(buckets)) >= (int)sizeof(buckets))
 		snprintf(buckets, sizeof(buckets), "null");
 	if (json)
@@ -171,18 +195,18 @@ static int answer(const char *req, const struct control_view *v, char *out, size
 				"\"denies\":%llu,\"audit_would_deny\":%llu,\"cache_hits\":%llu,\"overflows\":%llu,"
 				"\"reparsed\":%llu,\"reparse_nested\":%llu,\"reparse_fallbacks\":%llu,"
 				"\"latency_us\":%s,\"latency_buckets_us\":%s,\"reparse_latency_us\":%s,"
-				"\"rss_kb\":%ld}\n",
+				"\"rss_kb\":%ld,\"profile_dirs\":%s}\n",
 				(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
 				ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
-				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, buckets, rlat, rss_kb());
+				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, buckets, rlat, rss_kb(), dirs);
 	return snprintf(out, len,
 			"pid %d, mode %s, up %llu s\nevents %llu, allows %llu, denies %llu, "
 			"audit would-deny %llu, cache hits %llu, overflows %llu\n"
 			"reparsed %llu, nested package managers %llu, reparse fallbacks (denied) %llu\n"
-			"decision latency %s; rss %ld kB\nreparse latency %s\n",
+			"decision latency %s; rss %ld kB\nreparse latency %s\nprofiles from %s\n",
 			(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
 			ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
-			ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, rss_kb(), rlat);
+			ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, rss_kb(), rlat, dirs);
 }
 
 static void conn_read(struct control_conn *c, const struct control_view *v)

@@ -10,6 +10,7 @@
 
 #include "control_proto.h"
 #include "daemon_stats.h"
+#include "policy.h"
 
 #define CONTROL_MAX_CONNS 8
 
@@ -32,6 +33,7 @@ struct control_view {
 	uint64_t uptime_s;
 	const struct daemon_stats *stats;
 	const struct reparse_stats *reparse;
+	const struct strlist *profile_dirs; /* the search path in force */
 };
 
 /* Binds path (root-only, 0600, parent made 0700 when missing). 0 or -errno. */

@@ -2,7 +2,10 @@
 #include "daemon_policy.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "profile.h"
@@ -12,7 +15,51 @@ void daemon_policy_free(struct daemon_policy *p)
 	for (size_t i = 0; i < p->npms; i++)
 		policy_free(p->profiles[i]);
 	daemon_config_free(&p->cfg);
+	strlist_free(&p->profile_dirs);
 	memset(p, 0, sizeof(*p));
+}
+
+/* The search path (PKGGUARD_PROFILE_PATH of the daemon's own environment,
+ * /etc/pkgguard/profiles.d, the installed profiles), each directory
+ * resolved (a relative entry against the daemon's working directory at
+ * start) and kept when it exists. 0 or -ENOMEM. */
+static int resolve_dirs(struct strlist *out)
+{
+	struct strlist search = { 0 };
+	int r = profile_search_path(NULL, &search);
+
+	for (size_t i = 0; !r && i < search.n; i++) {
+		char *real = realpath(search.v[i], NULL);
+		struct stat st;
+
+		if (!real)
+			continue;
+		if (!strlist_has(out, real) && stat(real, &st) == 0 && S_ISDIR(st.st_mode) && strlist_push(out, real))
+			r = -ENOMEM;
+		free(real);
+	}
+	strlist_free(&search);
+	return r;
+}
+
+/* One line naming what is missing, instead of a failed install per
+ * script later: no directory of the search path holds the profile. */
+static int no_profile(const char *name, int err, const char *why)
+{
+	struct strlist search = { 0 };
+	char dirs[1024] = "";
+	size_t n = 0;
+
+	if (err != ENOENT || strncmp(why, "profile \"", 9) != 0) /* not an inherit's */
+		return log_fail_plain(err, "profile %s: %s", name, why);
+	if (profile_search_path(NULL, &search) == 0)
+		for (size_t i = 0; i < search.n && n < sizeof(dirs); i++)
+			n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, "%s%s", i ? ", " : "", search.v[i]);
+	strlist_free(&search);
+	return log_fail_plain(err, "profile %s: no %s.conf in the profile directories (%s): "
+			      "install the profiles (make install), or start pkgguardd with "
+			      "PKGGUARD_PROFILE_PATH=DIR naming a directory that holds them",
+			      name, name, dirs);
 }
 
 static int load_profiles(struct daemon_policy *p)
@@ -20,9 +67,9 @@ static int load_profiles(struct daemon_policy *p)
 	/* No variables: only the match section matters here, and entries that
 	 * use an unset variable are dropped, not errors. */
 	const struct profile_vars vars = { 0 };
-	struct strlist search = { 0 };
+	const struct strlist *search = &p->profile_dirs;
 	char err[512];
-	int r = profile_search_path(NULL, &search);
+	int r = resolve_dirs(&p->profile_dirs);
 
 	for (size_t i = 0; !r && i < p->cfg.profiles.n; i++) {
 		const char *name = p->cfg.profiles.v[i];
@@ -32,9 +79,9 @@ static int load_profiles(struct daemon_policy *p)
 			r = log_fail_plain(E2BIG, "profiles: more than %d", DAEMON_MAX_PMS);
 			break;
 		}
-		r = profile_load(name, &search, &vars, &pol, err, sizeof(err));
+		r = profile_load(name, search, &vars, &pol, err, sizeof(err));
 		if (r) {
-			r = log_fail_plain(-r, "profile %s: %s", name, err);
+			r = no_profile(name, -r, err);
 			break;
 		}
 		if (pol->match_commands.n == 0)
@@ -44,7 +91,6 @@ static int load_profiles(struct daemon_policy *p)
 						       .helpers = &pol->match_helpers };
 		p->npms++;
 	}
-	strlist_free(&search);
 	return r;
 }
 

@@ -13,6 +13,11 @@
 
 struct daemon_policy {
 	struct daemon_config cfg;
+	/* Where the profiles were found, resolved (absolute, existing): the
+	 * search path every reparsed sandbox is given (--only-profiles), so
+	 * the policy of a script is the daemon's, never its caller's
+	 * PKGGUARD_PROFILE_PATH. */
+	struct strlist profile_dirs;
 	struct policy *profiles[DAEMON_MAX_PMS];
 	struct pm_matcher pms[DAEMON_MAX_PMS];
 	size_t npms;

@@ -474,6 +474,8 @@ static int trust_sandbox(struct fan_guard *g)
 	g->cls->sandbox_dev = st.st_dev;
 	g->cls->sandbox_ino = st.st_ino;
 	reparse_trust(g->reparse, st.st_dev, st.st_ino);
+	if (reparse_set_profiles(g->reparse, &g->policy.profile_dirs) != 0)
+		return log_fail(ENOMEM, "profile directories");
 	return 0;
 }
 
@@ -538,6 +540,8 @@ int fan_guard_open(struct fan_guard *g)
 			 g->cls->sandbox_ino);
 	if (r)
 		return log_fail(-r, "reparse thread");
+	if (reparse_set_profiles(g->reparse, &g->policy.profile_dirs) != 0)
+		return log_fail(ENOMEM, "profile directories");
 	g->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
 				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (g->fan_fd < 0)
@@ -629,7 +633,8 @@ int fan_guard_run(struct fan_guard *g)
 			control_handle(&g->ctl, fds + 3, n - 3,
 				       &(struct control_view){ .mode = daemon_mode_name(g->policy.cfg.mode),
 							       .uptime_s = now_ns() / 1000000000u - g->start_s,
-							       .stats = &g->stats, .reparse = &rstats });
+							       .stats = &g->stats, .reparse = &rstats,
+							       .profile_dirs = &g->policy.profile_dirs });
 		}
 		control_expire(&g->ctl);
 		/* Outside the answering path and at most every PRUNE_EVERY_NS, a

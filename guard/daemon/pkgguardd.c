@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 		r = fan_guard_run(&g);
 	fan_guard_close(&g);
 	free(sandbox);
-	if (r == -EPERM || r == -ENOSYS || r == -EINVAL)
+	if (r == -EPERM || r == -ENOSYS || r == -EINVAL || r == -ENOENT)
 		return g.fan_fd < 0 && g.policy.npms ? 3 : 2;
 	return r ? 1 : 0;
 }

@@ -191,6 +191,7 @@ install_sandboxed() { # PM DIR TARBALL
 	if [ -n "${CORPUS_DAEMON:-}" ]; then
 		# daemon_corpus.sh: no wrapper, no routing, plain package manager;
 		# pkgguardd (enforce) reparses every script into the sandbox.
+		DENV=${CORPUS_DENV:-}
 		start_daemon enforce || { echo "pkgguardd did not start: $(tail -n 1 "$work/d.err")"; return 125; }
 		install_plain "$@"
 		_rc=$?

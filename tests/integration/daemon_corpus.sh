@@ -5,7 +5,10 @@
 # pkgguardd running in enforce mode, which reparses every install script
 # into pkgguard-sandbox. Same fixtures, same controls (run without the
 # daemon), same effect checks; the daemon is started for each contained
-# install and stopped by pid.
+# install and stopped by pid. The build tree's profiles are named in the
+# daemon's environment alone: the package manager's has no
+# PKGGUARD_PROFILE_PATH (the daemon hands its own directories to the
+# sandbox it reparses into).
 . tests/lib.sh
 if [ "$(id -u)" != 0 ]; then
 	skip "attack corpus under pkgguardd" "needs root (fanotify permission events, ptrace of any process)"
@@ -15,6 +18,7 @@ if [ ! -x "${BUILD:-build}/pkgguardd" ]; then
 	fail "attack corpus under pkgguardd" "${BUILD:-build}/pkgguardd is not built"
 	exit 0
 fi
-export PKGGUARD_PROFILE_PATH="$(pwd)/profiles"
+unset PKGGUARD_PROFILE_PATH
+CORPUS_DENV="PKGGUARD_PROFILE_PATH=$(pwd)/profiles"
 CORPUS_DAEMON=1
 . tests/integration/attack_corpus.sh

@@ -24,7 +24,12 @@
 #     as itself, the hooks reparsed, the C extension builds and imports;
 #   control and enforce for the attack without its pyproject.toml, which
 #     pip 23 builds through its legacy path (python -c <setuptools shim>
-#     egg_info --egg-base DIR, then bdist_wheel -d DIR).
+#     egg_info --egg-base DIR, then bdist_wheel -d DIR);
+#   the daemon alone names the build tree's profiles (pip's environment has
+#     no PKGGUARD_PROFILE_PATH), and a PKGGUARD_PROFILE_PATH in pip's
+#     environment naming a permissive profile (network = "host") changes
+#     nothing: contained (control: a sandbox that takes that variable from
+#     its environment does reach the listener).
 # HOME is a fake one under the work directory; every process the attack
 # starts carries the run's tag and is ended by pid; the daemon runs under
 # `timeout -s KILL` for each install only and is stopped by its pid.
@@ -33,7 +38,10 @@
 . tests/lib.sh
 top=$(pwd)
 BUILD=${BUILD:-build}
-export PKGGUARD_PROFILE_PATH="$top/profiles"
+# The build tree's profiles, for the daemon alone: pip's environment has no
+# PKGGUARD_PROFILE_PATH (the daemon hands its own to the reparsed sandbox).
+unset PKGGUARD_PROFILE_PATH
+DAEMON_PROFILES="PKGGUARD_PROFILE_PATH=$top/profiles"
 PY=/usr/bin/python3
 MODE=${PKGGUARD_PIP_MODE:-enforce}
 PROBE=$top/$BUILD/tests/probe
@@ -67,6 +75,7 @@ work=$(mktemp -d /var/tmp/pkgguard-pip.XXXXXX) || exit 1
 chmod 755 "$work"
 DAEMON_TIMEOUT=240 # longer than one install's own timeout (180 s)
 . tests/daemon_lib.sh
+DENV=$DAEMON_PROFILES
 TAG=pgpip$$x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 listener=""
 
@@ -144,17 +153,16 @@ src() {
 # pip_install PIP SRC — the install, from a scratch directory, with the fake
 # HOME and token variables in the environment; output in $out (kept per
 # install: out-SRC).
-# PKGGUARD_PROFILE_PATH: the reparsed sandbox reads the process's own
-# environment, and the build tree's profiles are not installed.
 PIPCWD=$work/run
 # PIP_ISO: --no-build-isolation (pip builds with the venv's setuptools), or
 # --find-links of Debian's wheels (build isolation: pip runs itself to put
 # setuptools and wheel in a temporary build environment).
 PIP_ISO=--no-build-isolation
+PIP_ENV="" # more VAR=value words for pip's environment
 pip_install() {
 	out=$work/out-${2##*/}
 	(cd "$PIPCWD" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LANG=C.UTF-8 \
-		PKGGUARD_PROFILE_PATH="$PKGGUARD_PROFILE_PATH" \
+		$PIP_ENV \
 		XDG_CACHE_HOME="$work/cache" PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 \
 		NPM_TOKEN="npm_CANARY${TAG}env" PYPI_API_TOKEN="pypi-CANARY${TAG}env" \
 		PIP_INDEX_URL="https://__token__:pypi-CANARY${TAG}idx@127.0.0.1:9/simple" \
@@ -362,6 +370,31 @@ elif new_venv venv-iso; then
 	PIP_ISO=--no-build-isolation
 else
 	fail "build isolation: setup" "python3 -m venv failed: $(tail_of "$work/venv-iso.out")"
+fi
+
+# The installer's PKGGUARD_PROFILE_PATH does not choose the policy: a
+# profile directory whose default.conf gives the network (what a project's
+# tooling or a shell profile could set). Control: that directory really is
+# permissive (a sandbox that takes it from its environment connects out).
+perm=$work/permissive
+cp -r "$top/profiles" "$perm"
+sed -i 's/^network = "none";/network = "host";/' "$perm/default.conf"
+_b=$(c2_lines)
+env PKGGUARD_PROFILE_PATH="$perm" "$top/$BUILD/pkgguard-sandbox" --profile pip -- "$PY" -c \
+	"import socket; socket.create_connection(('127.0.0.1', $port), timeout=2).sendall(b'permissive\n')" >"$work/perm.out" 2>&1
+if [ "$(c2_lines)" -gt "$_b" ]; then
+	perm_ok=1
+	pass "control: a sandbox taking PKGGUARD_PROFILE_PATH=$perm from its environment reaches the listener"
+else
+	perm_ok=0
+	fail "control: a sandbox taking the permissive PKGGUARD_PROFILE_PATH reaches the listener" "$(tail_of "$work/perm.out")"
+fi
+if [ "$perm_ok" = 1 ] && new_venv venv-perm; then
+	PIP_ENV="PKGGUARD_PROFILE_PATH=$perm"
+	contained "$MODE, a permissive PKGGUARD_PROFILE_PATH in pip's environment" venv-perm "$work/venv-perm/bin/pip"
+	PIP_ENV=""
+elif [ "$perm_ok" = 1 ]; then
+	fail "permissive PKGGUARD_PROFILE_PATH: setup" "python3 -m venv failed: $(tail_of "$work/venv-perm.out")"
 fi
 
 if new_venv venv-home; then

@@ -147,3 +147,35 @@ if [ "$rc" -eq 125 ] && grep -q 'not found' "$tmp/err"; then
 else
 	fail "missing profile refused" "exit $rc ($(head -c 300 "$tmp/err" | tr '\n' ' '))"
 fi
+
+# ---- --only-profiles: the caller's search path, the environment ignored --
+# (pkgguardd reparses with its own directories; a PKGGUARD_PROFILE_PATH in
+# the package manager's environment must not choose the policy.) Control:
+# the permissive directory is taken from the environment without it.
+mkdir -p "$tmp/permissive"
+cp profiles/*.conf "$tmp/permissive/"
+sed -i 's/^network = "none";/network = "host";/' "$tmp/permissive/default.conf"
+run "$tmp/permissive" --check-profile npm
+if [ "$rc" -eq 0 ] && grep -q '^network = "host";' "$tmp/out"; then
+	pass "control: PKGGUARD_PROFILE_PATH of a permissive directory gives npm network = host"
+else
+	fail "control: PKGGUARD_PROFILE_PATH of a permissive directory gives npm network = host" "exit $rc ($(head -c 300 "$tmp/err" | tr '\n' ' '))"
+fi
+run "$tmp/permissive" --only-profiles "$(pwd)/profiles" --check-profile npm
+if [ "$rc" -eq 0 ] && grep -q '^network = "none";' "$tmp/out"; then
+	pass "--only-profiles DIR: the permissive PKGGUARD_PROFILE_PATH is ignored (network = none)"
+else
+	fail "--only-profiles DIR: the permissive PKGGUARD_PROFILE_PATH is ignored" "exit $rc ($(grep network "$tmp/out") $(head -c 300 "$tmp/err" | tr '\n' ' '))"
+fi
+run "$tmp/permissive" --only-profiles /nonexistent/pkgguard-profiles --check-profile npm
+if [ "$rc" -eq 125 ] && grep -q 'not found' "$tmp/err"; then
+	pass "--only-profiles DIR: a profile missing from DIR is not looked up elsewhere (exit 125)"
+else
+	fail "--only-profiles DIR: a profile missing from DIR is not looked up elsewhere" "exit $rc ($(head -c 300 "$tmp/err" | tr '\n' ' '))"
+fi
+run "" --only-profiles profiles --check-profile npm
+if [ "$rc" -eq 125 ] && grep -q 'not an absolute path' "$tmp/err"; then
+	pass "--only-profiles with a relative directory is refused (exit 125)"
+else
+	fail "--only-profiles with a relative directory is refused" "exit $rc ($(head -c 300 "$tmp/err" | tr '\n' ' '))"
+fi

@@ -32,6 +32,7 @@ const char *reparse_error_name(int err)
 	case -E2BIG: return "arguments too large";
 	case -EINTR: return "signal pending";
 	case -ENOENT: return "no trusted pkgguard-sandbox";
+	case -ESTALE: return "the daemon's profiles are not the same files in the process's mount namespace";
 	default: return strerror(-err);
 	}
 }
@@ -44,6 +45,23 @@ void reparse_trust(struct reparse *r, dev_t dev, ino_t ino)
 	r->sandbox_dev = dev;
 	r->sandbox_ino = ino;
 	pthread_mutex_unlock(&r->mu);
+}
+
+int reparse_set_profiles(struct reparse *r, const struct strlist *dirs)
+{
+	struct strlist copy = { 0 };
+
+	if (!r)
+		return 0;
+	if (strlist_copy(&copy, dirs) != 0) {
+		strlist_free(&copy);
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&r->mu);
+	strlist_free(&r->profile_dirs);
+	r->profile_dirs = copy;
+	pthread_mutex_unlock(&r->mu);
+	return 0;
 }
 
 int reparse_open(struct reparse **out, const char *sandbox_path, dev_t dev, ino_t ino)
@@ -117,6 +135,7 @@ void reparse_close(struct reparse *r)
 	if (r->chld_fd >= 0)
 		close(r->chld_fd);
 	strlist_free(&r->req_commands);
+	strlist_free(&r->profile_dirs);
 	free(r->sandbox_path);
 	pthread_mutex_destroy(&r->mu);
 	free(r);

@@ -51,6 +51,10 @@ struct reparse_request {
 int reparse_open(struct reparse **out, const char *sandbox_path, dev_t dev, ino_t ino);
 /* The sandbox's device and inode changed (SIGHUP after an upgrade). */
 void reparse_trust(struct reparse *r, dev_t dev, ino_t ino);
+/* The daemon's profile directories (absolute, resolved), copied: every
+ * reparsed sandbox searches these alone (--only-profiles). 0 or -ENOMEM
+ * (then the last ones stay). */
+int reparse_set_profiles(struct reparse *r, const struct strlist *dirs);
 /* Stops the thread; processes stopped at that moment are detached. */
 void reparse_close(struct reparse *r);
 

@@ -1,6 +1,7 @@
 /* reparse_plan.c — see reparse_plan.h. */
 #include "reparse_plan.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -102,6 +103,47 @@ int reparse_plan_sandbox_visible(pid_t pid, const char *sandbox, dev_t dev, ino_
 	return st.st_dev == dev && st.st_ino == ino ? 0 : -EXDEV;
 }
 
+/* path (absolute) is the same file in pid's view as in the daemon's. */
+static bool same_for(pid_t pid, const char *path)
+{
+	char in_root[PATH_MAX + 64];
+	struct stat ours, theirs;
+
+	if (snprintf(in_root, sizeof(in_root), "/proc/%d/root%s", (int)pid, path) >= (int)sizeof(in_root))
+		return false;
+	return stat(path, &ours) == 0 && stat(in_root, &theirs) == 0 && ours.st_dev == theirs.st_dev &&
+	       ours.st_ino == theirs.st_ino;
+}
+
+int reparse_plan_profiles_visible(pid_t pid, const struct strlist *dirs)
+{
+	int r = 0;
+
+	for (size_t i = 0; !r && dirs && i < dirs->n; i++) {
+		DIR *d;
+		const struct dirent *e;
+
+		if (!same_for(pid, dirs->v[i]))
+			return -ESTALE;
+		d = opendir(dirs->v[i]);
+		if (!d)
+			return -ESTALE;
+		/* A file mounted over one profile leaves the directory as it was. */
+		while (!r && (e = readdir(d)) != NULL) {
+			size_t n = strlen(e->d_name);
+			char path[PATH_MAX];
+
+			if (n < 6 || strcmp(e->d_name + n - 5, ".conf") != 0)
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s", dirs->v[i], e->d_name) >= (int)sizeof(path) ||
+			    !same_for(pid, path))
+				r = -ESTALE;
+		}
+		closedir(d);
+	}
+	return r;
+}
+
 /* Items are first collected as "new string index" or "process pointer";
  * the strings live in p->owned, whose storage may move while it grows,
  * so str pointers are set once it is complete. */
@@ -192,6 +234,10 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 	}
 	if (!r)
 		r = draft_str(&d, &p->owned, in->sandbox);
+	/* The daemon's profiles, the only ones searched: the caller's
+	 * environment does not choose the policy. */
+	for (size_t i = 0; !r && in->profile_dirs && i < in->profile_dirs->n; i++)
+		r = draft_opt(&d, &p->owned, "--only-profiles", in->profile_dirs->v[i]);
 	if (!r)
 		r = draft_opt(&d, &p->owned, "--profile", in->pm);
 	if (!r)

@@ -29,6 +29,7 @@ struct reparse_plan_input {
 	pid_t pid;
 	const char *sandbox;         /* the trusted pkgguard-sandbox */
 	const char *pm;
+	const struct strlist *profile_dirs; /* the daemon's: --only-profiles each */
 	const char *cwd;
 	const char *file;            /* the event's file (for execveat by fd) */
 	const struct tracee_regs *regs;
@@ -39,6 +40,12 @@ struct reparse_plan_input {
  * dev/ino) is that same file in pid's view of the filesystem, else -EXDEV:
  * the rewritten execve would run something else, or nothing. */
 int reparse_plan_sandbox_visible(pid_t pid, const char *sandbox, dev_t dev, ino_t ino);
+
+/* 0 when each of the daemon's profile directories, and each profile in
+ * it, is the same file (dev/ino) in pid's view of the filesystem as in
+ * the daemon's, else -ESTALE: a process in a mount namespace of its own
+ * could have put its own policy at the daemon's path. */
+int reparse_plan_profiles_visible(pid_t pid, const struct strlist *dirs);
 
 /* The failed call's argv and envp (bounded by ARG_MAX-like limits). */
 int reparse_plan_read(pid_t pid, const struct tracee_regs *regs, struct tracee_strv *argv,

@@ -253,10 +253,15 @@ static int place_block(const struct job *j, uint64_t *base)
 static void on_first_stop(struct reparse *r, struct job *j)
 {
 	struct tracee_strv argv = { 0 }, envp = { 0 };
+	struct strlist dirs = { 0 };
 	uint64_t base = 0;
 	int e;
 
-	e = regs_get(j->pid, &j->regs);
+	pthread_mutex_lock(&r->mu);
+	e = strlist_copy(&dirs, &r->profile_dirs);
+	pthread_mutex_unlock(&r->mu);
+	if (!e)
+		e = regs_get(j->pid, &j->regs);
 	if (!e && (!j->regs.native || (j->regs.nr != SYS_execve && j->regs.nr != SYS_execveat) ||
 		   j->regs.ret != -EPERM))
 		e = -ENOEXEC;
@@ -268,6 +273,8 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		(void)pending_exec_event_of(envp.v, envp.n, j->event, sizeof(j->event));
 	if (!e)
 		e = check_target(r, j);
+	if (!e && !(j->req.nested_ok && reparse_plan_is_package_manager(&argv, &j->commands)))
+		e = reparse_plan_profiles_visible(j->pid, &dirs);
 	if (e) {
 		fail_job(r, j, e, 0, argv.n ? &argv : NULL);
 		goto out;
@@ -278,7 +285,7 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		goto out;
 	}
 	e = reparse_plan_build(&j->plan, &(struct reparse_plan_input){ .pid = j->pid,
-		.sandbox = r->sandbox_path, .pm = j->req.pm, .cwd = j->req.cwd, .file = j->req.file,
+		.sandbox = r->sandbox_path, .pm = j->req.pm, .profile_dirs = &dirs, .cwd = j->req.cwd, .file = j->req.file,
 		.regs = &j->regs, .argv = &argv, .envp = &envp });
 	if (e) {
 		fail_job(r, j, e, 0, &argv);
@@ -299,6 +306,7 @@ static void on_first_stop(struct reparse *r, struct job *j)
 		e = launch(r, j, base);
 	finish_job(r, j, e, &r->stats.reparsed, "reparse", "unsandboxed-script", &argv);
 out:
+	strlist_free(&dirs);
 	tracee_strv_free(&argv);
 	tracee_strv_free(&envp);
 }

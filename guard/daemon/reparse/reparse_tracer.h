@@ -40,6 +40,7 @@ struct reparse {
 	char *sandbox_path;
 	dev_t sandbox_dev;        /* under mu: SIGHUP may re-stat it */
 	ino_t sandbox_ino;
+	struct strlist profile_dirs; /* under mu: SIGHUP may change them */
 	bool force_mmap;
 
 	/* Main → tracer, one request at a time (under mu). */
