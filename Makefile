@@ -62,12 +62,27 @@ PROBE_BINS := $(PROBE_SRCS:tests/probes/%.c=$(BUILD)/tests/%)
 
 PROGRAMS := $(BUILD)/pkgguard-sandbox $(BUILD)/pkgguard $(BUILD)/pkgguardd
 
-.PHONY: all deps check unit-tests test-bins asan lint bench demo clean install uninstall FORCE
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/corpus/NAME):
+# built by clang with ASan and UBSan into their own tree, every object
+# instrumented for coverage. `make fuzz` fuzzes each for FUZZ_SECONDS;
+# `make check` runs each over its corpus once (tests/fuzz/run.sh).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all deps test-deps check unit-tests test-bins fuzz fuzz-bins asan lint bench demo clean install uninstall FORCE
 all: deps
 	@$(MAKE) --no-print-directory $(PROGRAMS)
 
+# Two tiers (scripts/deps.sh): `make` needs only the build dependencies;
+# check, lint, fuzz and bench bring in the test dependencies too.
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh build
+test-deps:
+	@sh scripts/deps.sh test
 
 # PREFIX is compiled in (the installed profile directory): a change of
 # PREFIX rebuilds, so `make install PREFIX=/usr` never installs binaries that
@@ -144,26 +159,55 @@ $(BUILD)/tests/%: tests/probes/%.c
 
 test-bins: $(PROGRAMS) $(UNIT_BINS) $(PROBE_BINS)
 
-check: deps
-	@$(MAKE) --no-print-directory test-bins
-	@BUILD=$(BUILD) sh tests/run-all.sh
+# One fuzz target: the test-archives' objects were compiled with coverage
+# (fuzz-bins passes FUZZ_SANITIZE as EXTRA_CFLAGS); this link adds libFuzzer.
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(TEST_ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(DEPFLAGS) -MF $@.d $(TEST_INC) $(LDFLAGS) -o $@ $< $(TEST_ARCHIVES) $(CLI_LIBS) $(DAEMON_LIBS) $(LDLIBS_ALL)
 
-unit-tests: deps
+# The fuzz targets, or (without clang's fuzzer runtime, libclang-rt-14-dev)
+# a note saying why not, which tests/fuzz/run.sh reports as a skip.
+fuzz-bins:
+	@mkdir -p $(FUZZ_BUILD)/fuzz
+	@rm -f $(FUZZ_BUILD)/fuzz/UNAVAILABLE
+	@if printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; return (int)n * 0; }\n' | \
+		$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c - -o $(FUZZ_BUILD)/fuzz/probe >/dev/null 2>&1; then \
+		rm -f $(FUZZ_BUILD)/fuzz/probe; \
+		$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+			EXTRA_CFLAGS="$(FUZZ_SANITIZE)" LDFLAGS="-fsanitize=address,undefined" \
+			$(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/fuzz/%); \
+	else \
+		echo "$(FUZZ_CC) cannot link -fsanitize=fuzzer (clang's fuzzer runtime, Debian package libclang-rt-14-dev, is missing)" \
+			> $(FUZZ_BUILD)/fuzz/UNAVAILABLE; \
+		echo "fuzz: $$(cat $(FUZZ_BUILD)/fuzz/UNAVAILABLE)" >&2; \
+	fi
+
+# Each target FUZZ_SECONDS (default 60) from its seed corpus; what it finds
+# is kept in $(FUZZ_BUILD)/corpus and $(FUZZ_BUILD)/crashes (README).
+fuzz: test-deps
+	@$(MAKE) --no-print-directory fuzz-bins
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh fuzz
+
+check: test-deps
+	@$(MAKE) --no-print-directory test-bins fuzz-bins
+	@BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) sh tests/run-all.sh
+
+unit-tests: test-deps
 	@$(MAKE) --no-print-directory $(UNIT_BINS)
 	@BUILD=$(BUILD) ONLY=unit sh tests/run-all.sh
 
-asan: deps
+asan: test-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=$(CC) \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" test-bins
 	@BUILD=build-asan ASAN=1 sh tests/run-all.sh
 
-lint: deps
+lint: test-deps
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D_GNU_SOURCE $(TEST_INC) \
 		--suppress=missingIncludeSystem common sandbox guard tools tests/unit tests/probes
 
-bench: all $(BUILD)/tests/fanotify_floor
+bench: test-deps all $(BUILD)/tests/fanotify_floor
 	@sh tests/bench.sh $(BUILD)
 	@if [ -f tests/bench_install.sh ]; then sh tests/bench_install.sh $(BUILD); fi
 	@sh tests/bench_exec.sh $(BUILD)
@@ -173,7 +217,7 @@ demo: all
 	@sh tests/demo/run-demo.sh $(BUILD)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-clang $(FUZZ_BUILD)
 
 # Everything under $(DESTDIR); the unit's ExecStart names $(BINDIR). The
 # daemon's config is installed only when absent: an admin's edits stay.

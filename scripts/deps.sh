@@ -1,24 +1,43 @@
 #!/bin/sh
-# deps.sh — bring in the Debian packages pkgguard builds and tests with.
-# Fast when everything is there; installs what is missing with apt-get as
-# root; otherwise names the missing packages and fails.
+# deps.sh [build|test] — bring in the Debian packages pkgguard builds and
+# tests with, in two tiers: `build` (what `make` needs: compiler and
+# libraries) and `test` (build, plus what `make check`, `make lint`,
+# `make fuzz` and `make bench` use). Fast when everything is there; installs
+# what is missing with apt-get as root; otherwise names the missing packages
+# and fails.
 set -eu
+tier=${1:-build}
+case "$tier" in
+build | test) ;;
+*)
+	echo "usage: deps.sh [build|test]" >&2
+	exit 2
+	;;
+esac
 
-# package:probe pairs; a probe is a pkg-config module, a command, a file, or
-# a module Debian's own python imports (py=: not a pyenv or venv python on
-# PATH; the pip suite builds with /usr/bin/python3).
-need="
+# package:probe pairs; a probe is a pkg-config module, a command, a file, a
+# glob that must match a file, or a module Debian's own python imports (py=:
+# not a pyenv or venv python on PATH; the pip suite builds with
+# /usr/bin/python3).
+need_build="
 libseccomp-dev:pc=libseccomp
 libcap-ng-dev:pc=libcap-ng
 libconfig-dev:pc=libconfig
 libsystemd-dev:pc=libsystemd
-libcmocka-dev:pc=cmocka
 libjson-c-dev:pc=json-c
 libyaml-dev:pc=yaml-0.1
 pkg-config:cmd=pkg-config
 gcc:cmd=gcc
+make:cmd=make
+"
+# clang: make lint's second build, and the fuzz targets with clang's
+# fuzzer runtime (libclang-rt-14-dev: Debian 12's clang is 14).
+need_test="
+libcmocka-dev:pc=cmocka
 clang:cmd=clang
+libclang-rt-14-dev:glob=/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a
 cppcheck:cmd=cppcheck
+shellcheck:cmd=shellcheck
 bubblewrap:cmd=bwrap
 python3:cmd=python3
 python3-venv:py=ensurepip
@@ -34,6 +53,8 @@ systemd:cmd=systemd-analyze
 groff-base:cmd=groff
 man-db:cmd=man
 "
+need=$need_build
+[ "$tier" = test ] && need="$need_build $need_test"
 
 missing=""
 for item in $need; do
@@ -43,6 +64,8 @@ for item in $need; do
 	pc=*) pkg-config --exists "${probe#pc=}" 2>/dev/null && continue ;;
 	cmd=*) command -v "${probe#cmd=}" >/dev/null 2>&1 && continue ;;
 	file=*) [ -e "${probe#file=}" ] && continue ;;
+	# shellcheck disable=SC2086 # the glob is meant to expand
+	glob=*) ls ${probe#glob=} >/dev/null 2>&1 && continue ;;
 	py=*) /usr/bin/python3 -I -c "import ${probe#py=}" >/dev/null 2>&1 && continue ;;
 	esac
 	missing="$missing $pkg"
@@ -73,12 +96,12 @@ js_package_managers() {
 }
 
 if [ -z "$missing" ]; then
-	js_package_managers
+	[ "$tier" = build ] || js_package_managers
 	exit 0
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing Debian packages:$missing (run 'make deps' as root)" >&2
+	echo "deps: missing Debian packages ($tier tier):$missing (run 'sh scripts/deps.sh $tier' as root)" >&2
 	exit 1
 fi
 echo "deps: installing$missing" >&2
@@ -86,4 +109,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2 || true
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >&2
-js_package_managers
+[ "$tier" = build ] || js_package_managers

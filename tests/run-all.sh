@@ -3,7 +3,8 @@
 #   N passed, N failed[, N skipped]
 # Unit tests are cmocka binaries (TAP output); integration suites are
 # tests/integration/*.sh, run as root and, where they say so, again as an
-# unprivileged test user. ONLY=unit runs the unit tests alone; ASAN=1 marks a
+# unprivileged test user. ONLY=unit runs the unit tests alone, ONLY=fuzz the
+# fuzz targets over their corpora (tests/fuzz/run.sh); ASAN=1 marks a
 # sanitizer build (suites that cannot run under ASan skip themselves).
 set -u
 BUILD=${BUILD:-build}
@@ -13,12 +14,28 @@ cd "$top" || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# cmocka's TAP says a skip as "not ok N # SKIP NAME": counted as a skip
+# (its reason is the test's "#" line before it).
 run_unit() {
 	for t in "$BUILD"/tests/test_*; do
 		[ -x "$t" ] || continue
-		CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | sed -n -e "s/^\(not ok\|ok\) [0-9]* - /\1 - [unit\/$(basename "$t")] /p" \
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | sed -n \
+			-e "s/^not ok [0-9]* # SKIP \(.*\)/ok - [unit\/$(basename "$t")] \1 # SKIP its reason is the # line above/p" \
+			-e "s/^\(not ok\|ok\) [0-9]* - /\1 - [unit\/$(basename "$t")] /p" \
 			-e 's/^# *\(.*\)/# \1/p'
 	done
+}
+
+# The fuzz targets over their seed corpora (tests/fuzz/run.sh): one row per
+# target. Built by `make check` (make fuzz-bins); a build that has none
+# (make asan, make unit-tests) says so in one skipped row.
+run_fuzz() {
+	FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
+	if [ ! -d "$FUZZ_BUILD/fuzz" ]; then
+		echo "ok - [fuzz] corpus regression run # SKIP no fuzz targets in $FUZZ_BUILD/fuzz (make fuzz-bins; make check builds them)"
+		return
+	fi
+	FUZZ_BUILD=$FUZZ_BUILD sh tests/fuzz/run.sh regress || true
 }
 
 # Under sanitizers only suites that never run a confined program: ASan's
@@ -64,8 +81,9 @@ run_integration() {
 }
 
 {
-	run_unit
-	[ "${ONLY:-}" = unit ] || run_integration
+	[ "${ONLY:-}" = fuzz ] || run_unit
+	[ "${ONLY:-}" = unit ] || run_fuzz
+	[ "${ONLY:-}" = unit ] || [ "${ONLY:-}" = fuzz ] || run_integration
 } | tee "$log"
 
 passed=$(grep -c '^ok - ' "$log" | tr -d ' ')

@@ -191,13 +191,38 @@ static size_t hook_script_index(const char *const *argv)
 	return 0;
 }
 
+int pip_hook_parse_input(const char *buf, size_t len, struct json_object **out, struct json_object **kwargs)
+{
+	struct json_tokener *tok;
+
+	*out = NULL;
+	*kwargs = NULL;
+	if (len > PIP_HOOK_INPUT_MAX)
+		return -EFBIG;
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	*out = json_tokener_parse_ex(tok, buf, (int)len);
+	if (!*out || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(*out, json_type_object) ||
+	    !json_object_object_get_ex(*out, "kwargs", kwargs) ||
+	    !json_object_is_type(*kwargs, json_type_object)) {
+		json_object_put(*out);
+		*out = NULL;
+		*kwargs = NULL;
+		json_tokener_free(tok);
+		return -EINVAL;
+	}
+	json_tokener_free(tok);
+	return 0;
+}
+
 /* CONTROL_DIR/input.json, bounded, never a FIFO or a link: parsed, and
  * its "kwargs" object in *kwargs (owned by *out). */
 static int read_input(int rootfd, const char *control, struct json_object **out,
 		      struct json_object **kwargs)
 {
 	char path[PATH_MAX], *buf = NULL;
-	struct json_tokener *tok = NULL;
 	struct stat st;
 	ssize_t n;
 	int fd, r = 0;
@@ -230,23 +255,8 @@ static int read_input(int rootfd, const char *control, struct json_object **out,
 		r = n < 0 ? -errno : -EFBIG;
 		goto out;
 	}
-	tok = json_tokener_new();
-	if (!tok) {
-		r = -ENOMEM;
-		goto out;
-	}
-	*out = json_tokener_parse_ex(tok, buf, (int)n);
-	if (!*out || json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_is_type(*out, json_type_object) ||
-	    !json_object_object_get_ex(*out, "kwargs", kwargs) ||
-	    !json_object_is_type(*kwargs, json_type_object)) {
-		json_object_put(*out);
-		*out = NULL;
-		r = -EINVAL;
-	}
+	r = pip_hook_parse_input(buf, (size_t)n, out, kwargs);
 out:
-	if (tok)
-		json_tokener_free(tok);
 	free(buf);
 	close(fd);
 	return r;

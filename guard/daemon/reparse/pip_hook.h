@@ -22,6 +22,14 @@
 /* Limit on CONTROL_DIR/input.json (pip's is a few hundred bytes). */
 #define PIP_HOOK_INPUT_MAX (256 * 1024)
 
+struct json_object;
+
+/* The text of an input.json (len bytes; the package's backend chose some
+ * of what pip writes there): a JSON object with a "kwargs" object, parsed
+ * into *out (the caller puts it) with *kwargs borrowed from it. Pure. 0,
+ * -EINVAL for anything else, -EFBIG over PIP_HOOK_INPUT_MAX, -ENOMEM. */
+int pip_hook_parse_input(const char *buf, size_t len, struct json_object **out, struct json_object **kwargs);
+
 /* argv and envp: the exec'ing process's, NULL-terminated; cwd its working
  * directory; exe the absolute path of the file being exec'd (the venv's
  * bin/python or the real interpreter). Appends, without duplicates,
