@@ -193,12 +193,13 @@ static int answer(const char *req, const struct control_view *v, char *out, size
 		return snprintf(out, len,
 				"{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,\"events\":%llu,\"allows\":%llu,"
 				"\"denies\":%llu,\"audit_would_deny\":%llu,\"cache_hits\":%llu,\"overflows\":%llu,"
-				"\"reparsed\":%llu,\"reparse_nested\":%llu,\"reparse_fallbacks\":%llu,"
+				"\"reparsed\":%llu,\"reparsed_via_mmap\":%llu,\"reparse_nested\":%llu,\"reparse_fallbacks\":%llu,"
 				"\"latency_us\":%s,\"latency_buckets_us\":%s,\"reparse_latency_us\":%s,"
 				"\"rss_kb\":%ld,\"profile_dirs\":%s}\n",
 				(int)getpid(), v->mode, ull(v->uptime_s), ull(st->events), ull(st->allows),
 				ull(st->denies), ull(st->audit_would_deny), ull(st->cache_hits), ull(st->overflows),
-				ull(rp->reparsed), ull(rp->nested), ull(rp->fallbacks), lat, buckets, rlat, rss_kb(), dirs);
+				ull(rp->reparsed), ull(rp->via_mmap), ull(rp->nested), ull(rp->fallbacks), lat, buckets,
+				rlat, rss_kb(), dirs);
 	return snprintf(out, len,
 			"pid %d, mode %s, up %llu s\nevents %llu, allows %llu, denies %llu, "
 			"audit would-deny %llu, cache hits %llu, overflows %llu\n"

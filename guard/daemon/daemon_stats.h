@@ -22,6 +22,7 @@ struct daemon_stats {
 /* Kept by the reparse thread (reparse.c), copied out under its lock. */
 struct reparse_stats {
 	uint64_t reparsed;     /* ran in pkgguard-sandbox */
+	uint64_t via_mmap;     /* of those, placed through the injected mmap (no room below sp) */
 	uint64_t nested;       /* a package manager run by the package manager, run as itself */
 	uint64_t fallbacks;    /* could not be reparsed: denied */
 	struct latency_hist latency;   /* event read → process released */

@@ -115,6 +115,19 @@ for path in stack mmap; do
 				"exit $rc, where '$(where)', out: $(tr '\n' ' ' <"$work/pm.out" | cut -c1-200) log: $(tail -n +"$from" "$work/d.err" | grep -v '^pkgguardd: allow' | tr '\n' ' ' | cut -c1-300)"
 		fi
 	done
+	# Not vacuous: the path the rows say they took is the one taken (the
+	# forced rows would pass on the stack path too if the switch were
+	# ignored). The daemon counts reparses placed through the injected mmap.
+	"$top/$BUILD/pkgguard" status --json --socket "$dctl" >"$work/status.$path" 2>&1
+	n=$(sed -n 's/.*"reparsed":\([0-9]*\).*/\1/p' "$work/status.$path")
+	v=$(sed -n 's/.*"reparsed_via_mmap":\([0-9]*\).*/\1/p' "$work/status.$path")
+	want=0
+	[ "$path" = mmap ] && want=${n:-x}
+	if [ "${n:-0}" -ge 3 ] && [ "$v" = "$want" ]; then
+		pass "enforce ($path): the $n reparses took the $path path ($v through the injected mmap)"
+	else
+		fail "enforce ($path): the reparses took the $path path" "reparsed '$n', via mmap '$v': $(cat "$work/status.$path")"
+	fi
 	stop_daemon
 	DENV=""
 done

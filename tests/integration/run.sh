@@ -121,6 +121,35 @@ else
 	fail "run: --all-scripts replays the script in the sandbox; --strict stays 0 when all went well" "rc=$rc $(cat "$work/err")"
 fi
 
+# --- --strict with a failed script that npm forgives: an optional
+# dependency's failing postinstall (npm removes it and exits 0). With
+# --strict the run exits 3; the control, the same install without --strict,
+# exits 0 (so the 3 is --strict's, not npm's).
+strict_project() {
+	new_project
+	printf '{ "name": "p", "version": "1.0.0", "private": true,\n  "optionalDependencies": { "failing-postinstall": "file:%s" } }\n' \
+		"$work/tarballs/failing-postinstall-2.0.0.tgz" >package.json
+}
+strict_project
+# shellcheck disable=SC2086
+"$PG" run -- npm install $npm_flags >/dev/null 2>"$work/err"
+rc=$?
+if [ "$rc" = 0 ] && grep -q 'failing-postinstall@2.0.0 *postinstall *9 .*script failed' "$work/err"; then
+	pass "run (control): an optional dependency's failing script, npm exits 0, and so does run without --strict"
+else
+	fail "run (control): an optional dependency's failing script, npm exits 0, and so does run without --strict" \
+		"rc=$rc $(cat "$work/err")"
+fi
+strict_project
+# shellcheck disable=SC2086
+"$PG" run --strict -- npm install $npm_flags >/dev/null 2>"$work/err"
+rc=$?
+if [ "$rc" = 3 ] && grep -q -- '--strict: a script failed' "$work/err"; then
+	pass "run: --strict exits 3 when npm succeeded but a script failed"
+else
+	fail "run: --strict exits 3 when npm succeeded but a script failed" "rc=$rc $(cat "$work/err")"
+fi
+
 # --- pnpm --shell-emulator: pkgguard installs with --ignore-scripts and
 # replays the builds pnpm-workspace.yaml approves; the others are not run,
 # and listed as skipped. pnpm 12.21 itself refuses --shell-emulator on

@@ -42,6 +42,7 @@
 #include "array_size.h"
 #include "layers.h"
 #include "policy.h"
+#include "unit_helpers.h"
 
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset __NR_landlock_create_ruleset
@@ -72,19 +73,11 @@ static int make_top(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int remove_top(void **state)
 {
 	struct dirs *d = *state;
 
-	nftw(d->top, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	ut_rm_tree(d->top);
 	free(d);
 	return 0;
 }
@@ -129,14 +122,6 @@ static void need_abi(int min)
 	}
 }
 
-static bool has(const struct strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	return false;
-}
-
 static void clear(struct strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -152,8 +137,7 @@ static void in_child(int (*body)(void *), void *arg)
 	int status;
 	pid_t pid;
 
-	fflush(NULL);
-	pid = fork();
+	pid = ut_fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
 		_exit(body(arg));
@@ -266,15 +250,15 @@ static void test_expand_hidden_files(void **state)
 
 	assert_int_equal(landlock_hidden_expand(at(d, "tree", t), hidden, 2, &leaves, &listable), 0);
 	assert_int_equal(leaves.n, 4);
-	assert_true(has(&leaves, at(d, "tree/a", p)));
-	assert_true(has(&leaves, at(d, "tree/other", p)));
-	assert_true(has(&leaves, at(d, "tree/sub/b", p)));
-	assert_true(has(&leaves, at(d, "tree/sub/deep/c", p)));
+	assert_true(strlist_has(&leaves, at(d, "tree/a", p)));
+	assert_true(strlist_has(&leaves, at(d, "tree/other", p)));
+	assert_true(strlist_has(&leaves, at(d, "tree/sub/b", p)));
+	assert_true(strlist_has(&leaves, at(d, "tree/sub/deep/c", p)));
 	/* Only files are hidden: every directory on the way stays listable. */
 	assert_int_equal(listable.n, 3);
-	assert_true(has(&listable, t));
-	assert_true(has(&listable, at(d, "tree/sub", p)));
-	assert_true(has(&listable, at(d, "tree/sub/deep", q)));
+	assert_true(strlist_has(&listable, t));
+	assert_true(strlist_has(&listable, at(d, "tree/sub", p)));
+	assert_true(strlist_has(&listable, at(d, "tree/sub/deep", q)));
 	clear(&leaves);
 	clear(&listable);
 }

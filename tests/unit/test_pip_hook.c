@@ -27,6 +27,7 @@
 #include "log.h"
 #include "pip_hook.h"
 #include "root_path.h"
+#include "unit_helpers.h"
 
 static char root[1024];   /* R, resolved */
 static char tmpenv[1024 + 8];
@@ -46,31 +47,6 @@ static char *at(const char *rel)
 	return b;
 }
 
-static void mkdirs(const char *rel)
-{
-	char path[PATH_MAX];
-
-	if (snprintf(path, sizeof(path), "%s/%s", root, rel) >= (int)sizeof(path))
-		fail_msg("path too long: %s", rel);
-	for (char *p = path + strlen(root) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	mkdir(path, 0755);
-}
-
-static void put(const char *rel, const char *text)
-{
-	FILE *f = fopen(at(rel), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
 static int setup(void **state)
 {
 	char tmpl[PATH_MAX], *r;
@@ -87,21 +63,21 @@ static int setup(void **state)
 	memcpy(root, r, strlen(r) + 1);
 	free(r);
 	snprintf(tmpenv, sizeof(tmpenv), "TMPDIR=%s", root);
-	mkdirs("tmpctl");
-	mkdirs("pip-modern-metadata-abc/pkg-1.0.dist-info");
-	mkdirs("pip-wheel-xyz");
-	mkdirs("pip-pip-egg-info-1");
-	mkdirs("venv/bin");
-	mkdirs("venv/lib/python3.11/site-packages/pip/_vendor/pyproject_hooks/_in_process");
-	mkdirs("base/bin");
-	mkdirs("src/ctl");
-	mkdirs("pip-build-env-qqq/site");
-	mkdirs("pip-build-env-qqq/overlay/bin");
-	mkdirs("home/.ssh");
-	put("venv/pyvenv.cfg", "home = /usr/bin\n");
-	put("base/bin/python3.11", "#!/bin/false\n");
-	put(SCRIPT, "# pyproject_hooks\n");
-	put("src/ctl/input.json", "{\"kwargs\": {}}\n");
+	ut_mkdirs(root, "tmpctl");
+	ut_mkdirs(root, "pip-modern-metadata-abc/pkg-1.0.dist-info");
+	ut_mkdirs(root, "pip-wheel-xyz");
+	ut_mkdirs(root, "pip-pip-egg-info-1");
+	ut_mkdirs(root, "venv/bin");
+	ut_mkdirs(root, "venv/lib/python3.11/site-packages/pip/_vendor/pyproject_hooks/_in_process");
+	ut_mkdirs(root, "base/bin");
+	ut_mkdirs(root, "src/ctl");
+	ut_mkdirs(root, "pip-build-env-qqq/site");
+	ut_mkdirs(root, "pip-build-env-qqq/overlay/bin");
+	ut_mkdirs(root, "home/.ssh");
+	ut_put(root, "venv/pyvenv.cfg", "home = /usr/bin\n");
+	ut_put(root, "base/bin/python3.11", "#!/bin/false\n");
+	ut_put(root, SCRIPT, "# pyproject_hooks\n");
+	ut_put(root, "src/ctl/input.json", "{\"kwargs\": {}}\n");
 	if (symlink(at("base/bin/python3.11"), at("venv/bin/python3")) != 0 ||
 	    symlink("python3", at("venv/bin/python")) != 0 ||
 	    symlink(at("home"), at("pip-modern-metadata-abc/evil.dist-info")) != 0)
@@ -111,21 +87,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
 	(void)state;
 
 	if (strncmp(root, "/", 1) != 0 || !strstr(root, "/pkgguard-piphook-"))
 		return -1;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static bool has(const struct strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	return false;
+	ut_rm_tree(root);
+	return 0;
 }
 
 static int run(const char *const *argv, const char *const *envp, struct strlist *rw, struct strlist *ro)
@@ -172,12 +139,12 @@ static void test_prepare_metadata(void **state)
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(run(argv, env, &rw, &ro), 0);
 	assert_int_equal(rw.n, 2);
-	assert_true(has(&rw, at("tmpctl")));
-	assert_true(has(&rw, at("pip-modern-metadata-abc")));
+	assert_true(strlist_has(&rw, at("tmpctl")));
+	assert_true(strlist_has(&rw, at("pip-modern-metadata-abc")));
 	/* the venv (its _in_process.py inside, not repeated) and the real prefix */
 	assert_int_equal(ro.n, 2);
-	assert_true(has(&ro, at("venv")));
-	assert_true(has(&ro, at("base")));
+	assert_true(strlist_has(&ro, at("venv")));
+	assert_true(strlist_has(&ro, at("base")));
 	/* a second call adds nothing new */
 	assert_int_equal(run(argv, env, &rw, &ro), 0);
 	assert_int_equal(rw.n, 2);
@@ -206,12 +173,12 @@ static void test_build_wheel(void **state)
 	write_input(at("pip-wheel-xyz"), at("pip-modern-metadata-abc/pkg-1.0.dist-info"));
 	assert_int_equal(run(argv, env, &rw, &ro), 0);
 	assert_int_equal(rw.n, 2);
-	assert_true(has(&rw, at("tmpctl")));
-	assert_true(has(&rw, at("pip-wheel-xyz")));
+	assert_true(strlist_has(&rw, at("tmpctl")));
+	assert_true(strlist_has(&rw, at("pip-wheel-xyz")));
 	/* metadata is the build's input: its pip directory, read-only */
-	assert_false(has(&rw, at("pip-modern-metadata-abc")));
-	assert_false(has(&rw, at("pip-modern-metadata-abc/pkg-1.0.dist-info")));
-	assert_true(has(&ro, at("pip-modern-metadata-abc")));
+	assert_false(strlist_has(&rw, at("pip-modern-metadata-abc")));
+	assert_false(strlist_has(&rw, at("pip-modern-metadata-abc/pkg-1.0.dist-info")));
+	assert_true(strlist_has(&ro, at("pip-modern-metadata-abc")));
 	strlist_free(&rw);
 	strlist_free(&ro);
 }
@@ -228,10 +195,10 @@ static void test_outside_pip_temp(void **state)
 	write_input(at("home"), at("pip-modern-metadata-abc/evil.dist-info"));
 	assert_int_equal(run(argv, env, &rw, &ro), 0);
 	assert_int_equal(rw.n, 1);
-	assert_true(has(&rw, at("tmpctl")));
-	assert_false(has(&ro, at("home")));
-	assert_false(has(&ro, at("home/.ssh")));
-	assert_false(has(&ro, at("pip-modern-metadata-abc")));
+	assert_true(strlist_has(&rw, at("tmpctl")));
+	assert_false(strlist_has(&ro, at("home")));
+	assert_false(strlist_has(&ro, at("home/.ssh")));
+	assert_false(strlist_has(&ro, at("pip-modern-metadata-abc")));
 	strlist_free(&rw);
 	strlist_free(&ro);
 
@@ -254,7 +221,7 @@ static void test_control_dir_elsewhere(void **state)
 
 	assert_int_equal(run(a1, env, &rw, &ro), -EPERM);
 	assert_int_equal(run(a2, env, &rw, &ro), -EPERM);
-	assert_false(has(&rw, at("src/ctl")));
+	assert_false(strlist_has(&rw, at("src/ctl")));
 	strlist_free(&rw);
 	strlist_free(&ro);
 }
@@ -269,11 +236,11 @@ static void test_bad_input(void **state)
 	(void)state;
 
 	assert_int_equal(run(argv, env, &rw, &ro), -ENOENT); /* no input.json */
-	put("tmpctl/input.json", "{\"kwargs\": ");
+	ut_put(root, "tmpctl/input.json", "{\"kwargs\": ");
 	assert_int_equal(run(argv, env, &rw, &ro), -EINVAL);
-	put("tmpctl/input.json", "[1, 2]");
+	ut_put(root, "tmpctl/input.json", "[1, 2]");
 	assert_int_equal(run(argv, env, &rw, &ro), -EINVAL);
-	put("tmpctl/input.json", "{\"kwargs\": []}");
+	ut_put(root, "tmpctl/input.json", "{\"kwargs\": []}");
 	assert_int_equal(run(argv, env, &rw, &ro), -EINVAL);
 	big = malloc(PIP_HOOK_INPUT_MAX + 2);
 	assert_non_null(big);
@@ -290,7 +257,7 @@ static void test_bad_input(void **state)
 	assert_int_equal(mkfifo(at("tmpctl/input.json"), 0600), 0);
 	assert_int_equal(run(argv, env, &rw, &ro), -EINVAL);
 	unlink(at("tmpctl/input.json"));
-	assert_false(has(&rw, at("tmpctl")));
+	assert_false(strlist_has(&rw, at("tmpctl")));
 	strlist_free(&rw);
 	strlist_free(&ro);
 }
@@ -307,12 +274,12 @@ static void test_build_env(void **state)
 	snprintf(pypath, sizeof(pypath), "PYTHONPATH=%s", at("pip-build-env-qqq/site"));
 	snprintf(path, sizeof(path), "PATH=%s:%s:/usr/bin:%s", at("pip-build-env-qqq/overlay/bin"),
 		 at("pip-build-env-qqq/normal/bin"), at("src"));
-	put("tmpctl/input.json", "{\"kwargs\": {\"config_settings\": null}}");
+	ut_put(root, "tmpctl/input.json", "{\"kwargs\": {\"config_settings\": null}}");
 	assert_int_equal(run(argv, env, &rw, &ro), 0);
 	assert_int_equal(rw.n, 1);
-	assert_true(has(&ro, at("pip-build-env-qqq")));
-	assert_false(has(&ro, at("src")));
-	assert_false(has(&ro, "/usr/bin"));
+	assert_true(strlist_has(&ro, at("pip-build-env-qqq")));
+	assert_false(strlist_has(&ro, at("src")));
+	assert_false(strlist_has(&ro, "/usr/bin"));
 	assert_int_equal(ro.n, 3); /* venv, base, build env */
 	strlist_free(&rw);
 	strlist_free(&ro);
@@ -335,12 +302,12 @@ static void test_legacy(void **state)
 	snprintf(egg, sizeof(egg), "--egg-base=%s", at("pip-pip-egg-info-1"));
 	assert_int_equal(run(a1, env, &rw, &ro), 0);
 	assert_int_equal(rw.n, 1);
-	assert_true(has(&rw, at("pip-wheel-xyz")));
-	assert_true(has(&ro, at("venv")));
+	assert_true(strlist_has(&rw, at("pip-wheel-xyz")));
+	assert_true(strlist_has(&ro, at("venv")));
 	strlist_free(&rw);
 	assert_int_equal(run(a2, env, &rw, &ro), 0);
 	assert_int_equal(rw.n, 1);
-	assert_true(has(&rw, at("pip-pip-egg-info-1")));
+	assert_true(strlist_has(&rw, at("pip-pip-egg-info-1")));
 	strlist_free(&rw);
 	/* setup.py install -d is not a build directory: nothing writable */
 	assert_int_equal(run(a3, env, &rw, &ro), 0);
@@ -362,15 +329,15 @@ static void test_in_process_root(void **state)
 	int rootfd;
 	(void)state;
 
-	mkdirs("fake/tmp/tmpctl");
-	mkdirs("fake/tmp/pip-wheel-1");
-	mkdirs("fake/tmp/pip-modern-metadata-2/x.dist-info");
-	mkdirs("fake/usr/bin");
-	mkdirs("fake/venv/bin");
-	mkdirs("fake/venv/lib/python3.11/site-packages/pip/_vendor/pyproject_hooks/_in_process");
-	put("fake/usr/bin/python3.11", "#!/bin/false\n");
-	put("fake/venv/pyvenv.cfg", "home = /usr/bin\n");
-	put("fake/" SCRIPT, "#\n");
+	ut_mkdirs(root, "fake/tmp/tmpctl");
+	ut_mkdirs(root, "fake/tmp/pip-wheel-1");
+	ut_mkdirs(root, "fake/tmp/pip-modern-metadata-2/x.dist-info");
+	ut_mkdirs(root, "fake/usr/bin");
+	ut_mkdirs(root, "fake/venv/bin");
+	ut_mkdirs(root, "fake/venv/lib/python3.11/site-packages/pip/_vendor/pyproject_hooks/_in_process");
+	ut_put(root, "fake/usr/bin/python3.11", "#!/bin/false\n");
+	ut_put(root, "fake/venv/pyvenv.cfg", "home = /usr/bin\n");
+	ut_put(root, "fake/" SCRIPT, "#\n");
 	assert_int_equal(symlink("/usr/bin/python3.11", at("fake/venv/bin/python")), 0);
 	assert_int_equal(symlink("../../../../../..", at("fake/tmp/up")), 0);
 	assert_int_equal(symlink("/usr/bin", at("fake/tmp/abs")), 0);
@@ -396,11 +363,11 @@ static void test_in_process_root(void **state)
 
 	assert_int_equal(pip_hook_scope_at(rootfd, argv, env, "/", "/usr/bin/python3.11", &rw, &ro), 0);
 	assert_int_equal(rw.n, 2);
-	assert_true(has(&rw, "/tmp/tmpctl"));
-	assert_true(has(&rw, "/tmp/pip-wheel-1"));
-	assert_true(has(&ro, "/venv"));
-	assert_true(has(&ro, "/usr"));
-	assert_true(has(&ro, "/tmp/pip-modern-metadata-2"));
+	assert_true(strlist_has(&rw, "/tmp/tmpctl"));
+	assert_true(strlist_has(&rw, "/tmp/pip-wheel-1"));
+	assert_true(strlist_has(&ro, "/venv"));
+	assert_true(strlist_has(&ro, "/usr"));
+	assert_true(strlist_has(&ro, "/tmp/pip-modern-metadata-2"));
 	assert_int_equal(ro.n, 3);
 	close(rootfd);
 	strlist_free(&rw);

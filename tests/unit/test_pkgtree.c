@@ -22,39 +22,9 @@
 #include "env_vec.h"
 #include "pkgtree.h"
 #include "replay.h"
+#include "unit_helpers.h"
 
 static char root[256];
-
-/* mkdir -p of root/rel. */
-static void mkdirs(const char *rel)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *s = path + strlen(root) + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
-		*s = '/';
-	}
-	assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char path[PATH_MAX], dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", rel);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		mkdirs(dir);
-	}
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
 
 static void link_to(const char *target, const char *rel)
 {
@@ -79,16 +49,15 @@ static int setup(void **state)
 	char *real = realpath(root, NULL);
 	snprintf(root, sizeof(root), "%s", real);
 	free(real);
-	mkdirs("proj");
+	ut_mkdirs(root, "proj");
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
+	ut_rm_tree(root);
+	return 0;
 }
 
 static const struct pkg *by_name(const struct pkgtree *t, const char *name)
@@ -118,16 +87,16 @@ static void test_flat_scoped_nested(void **state)
 	(void)state;
 	struct pkgtree t;
 	size_t *order, n;
-	put("proj/package.json", "{\"dependencies\":{\"a\":\"1\"}}");
-	put("proj/node_modules/.package-lock.json", "{}");
-	put("proj/node_modules/.bin/x", "");
-	put("proj/node_modules/a/package.json",
+	ut_put(root, "proj/package.json", "{\"dependencies\":{\"a\":\"1\"}}");
+	ut_put(root, "proj/node_modules/.package-lock.json", "{}");
+	ut_put(root, "proj/node_modules/.bin/x", "");
+	ut_put(root, "proj/node_modules/a/package.json",
 	    "{\"name\":\"a\",\"version\":\"1.0.0\",\"dependencies\":{\"@s/b\":\"1\",\"c\":\"1\"},"
 	    "\"scripts\":{\"postinstall\":\"echo a\",\"test\":\"x\"}}");
-	put("proj/node_modules/@s/b/package.json", "{\"name\":\"@s/b\",\"version\":\"2.0.0\",\"scripts\":{\"install\":\"echo b\"}}");
-	put("proj/node_modules/a/node_modules/c/package.json", "{\"name\":\"c\",\"version\":\"3.0.0\"}");
-	put("proj/node_modules/c/package.json", "{\"name\":\"c\",\"version\":\"9.9.9\"}");
-	mkdirs("proj/node_modules/not-a-package");
+	ut_put(root, "proj/node_modules/@s/b/package.json", "{\"name\":\"@s/b\",\"version\":\"2.0.0\",\"scripts\":{\"install\":\"echo b\"}}");
+	ut_put(root, "proj/node_modules/a/node_modules/c/package.json", "{\"name\":\"c\",\"version\":\"3.0.0\"}");
+	ut_put(root, "proj/node_modules/c/package.json", "{\"name\":\"c\",\"version\":\"9.9.9\"}");
+	ut_mkdirs(root, "proj/node_modules/not-a-package");
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	assert_int_equal(t.n, 4);
 	const struct pkg *a = by_name(&t, "a"), *b = by_name(&t, "@s/b");
@@ -162,16 +131,16 @@ static void test_pnpm_layout(void **state)
 	(void)state;
 	struct pkgtree t;
 	size_t *order, n;
-	put("proj/node_modules/.pnpm/x@1.0.0/node_modules/x/package.json",
+	ut_put(root, "proj/node_modules/.pnpm/x@1.0.0/node_modules/x/package.json",
 	    "{\"name\":\"x\",\"version\":\"1.0.0\",\"dependencies\":{\"y\":\"2\"},\"scripts\":{\"postinstall\":\"echo x\"}}");
-	put("proj/node_modules/.pnpm/y@2.0.0/node_modules/y/package.json", "{\"name\":\"y\",\"version\":\"2.0.0\"}");
-	put("proj/node_modules/.pnpm/@s+z@1.0.0/node_modules/@s/z/package.json", "{\"name\":\"@s/z\",\"version\":\"1.0.0\"}");
-	put("proj/node_modules/.pnpm/lock.yaml", "");
-	mkdirs("proj/node_modules/.pnpm/node_modules");
+	ut_put(root, "proj/node_modules/.pnpm/y@2.0.0/node_modules/y/package.json", "{\"name\":\"y\",\"version\":\"2.0.0\"}");
+	ut_put(root, "proj/node_modules/.pnpm/@s+z@1.0.0/node_modules/@s/z/package.json", "{\"name\":\"@s/z\",\"version\":\"1.0.0\"}");
+	ut_put(root, "proj/node_modules/.pnpm/lock.yaml", "");
+	ut_mkdirs(root, "proj/node_modules/.pnpm/node_modules");
 	link_to("../../y@2.0.0/node_modules/y", "proj/node_modules/.pnpm/x@1.0.0/node_modules/y");
 	link_to("../../x@1.0.0/node_modules/x", "proj/node_modules/.pnpm/node_modules/x");
 	link_to(".pnpm/x@1.0.0/node_modules/x", "proj/node_modules/x");
-	mkdirs("proj/node_modules/@s");
+	ut_mkdirs(root, "proj/node_modules/@s");
 	link_to("../.pnpm/@s+z@1.0.0/node_modules/@s/z", "proj/node_modules/@s/z");
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	assert_int_equal(t.n, 3);
@@ -193,9 +162,9 @@ static void test_name_from_path(void **state)
 {
 	(void)state;
 	struct pkgtree t;
-	put("proj/node_modules/honest/package.json",
+	ut_put(root, "proj/node_modules/honest/package.json",
 	    "{\"name\":\"esbuild\",\"version\":\"\\u001b[31mred\",\"scripts\":{\"postinstall\":\"echo x\"}}");
-	put("proj/node_modules/same/package.json", "{\"name\":\"same\"}");
+	ut_put(root, "proj/node_modules/same/package.json", "{\"name\":\"same\"}");
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	assert_int_equal(t.n, 2);
 	const struct pkg *h = by_name(&t, "honest");
@@ -227,14 +196,14 @@ static void test_unsafe_names(void **state)
 	assert_false(pkgtree_name_ok("a\nb"));
 	assert_false(pkgtree_name_ok("a\x1b"));
 	assert_false(pkgtree_name_ok("/etc"));
-	put("proj/node_modules/bad\x01name/package.json", "{\"scripts\":{\"postinstall\":\"echo bad\"}}");
-	put("proj/node_modules/@s/ok\x1b[0m/package.json", "{}");
-	put("proj/node_modules/.hidden/package.json", "{\"scripts\":{\"postinstall\":\"echo hidden\"}}");
+	ut_put(root, "proj/node_modules/bad\x01name/package.json", "{\"scripts\":{\"postinstall\":\"echo bad\"}}");
+	ut_put(root, "proj/node_modules/@s/ok\x1b[0m/package.json", "{}");
+	ut_put(root, "proj/node_modules/.hidden/package.json", "{\"scripts\":{\"postinstall\":\"echo hidden\"}}");
 	/* Dependency names from package.json must not walk out of the tree. */
-	put("proj/outside/package.json", "{\"name\":\"outside\"}");
-	put("proj/node_modules/dep/package.json",
+	ut_put(root, "proj/outside/package.json", "{\"name\":\"outside\"}");
+	ut_put(root, "proj/node_modules/dep/package.json",
 	    "{\"dependencies\":{\"../../outside\":\"1\",\"@s/../../../outside\":\"1\",\"ok\":\"1\",\"x\\ny\":\"1\"}}");
-	put("proj/node_modules/ok/package.json", "{}");
+	ut_put(root, "proj/node_modules/ok/package.json", "{}");
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	assert_int_equal(t.n, 2);
 	const struct pkg *d = by_name(&t, "dep");
@@ -251,9 +220,9 @@ static void test_linked_not_walked(void **state)
 	(void)state;
 	struct pkgtree t;
 	char target[PATH_MAX];
-	put("elsewhere/lib/package.json", "{\"name\":\"lib\",\"version\":\"0.1.0\",\"scripts\":{\"install\":\"make\"}}");
-	put("elsewhere/lib/node_modules/inner/package.json", "{\"scripts\":{\"postinstall\":\"echo inner\"}}");
-	mkdirs("proj/node_modules");
+	ut_put(root, "elsewhere/lib/package.json", "{\"name\":\"lib\",\"version\":\"0.1.0\",\"scripts\":{\"install\":\"make\"}}");
+	ut_put(root, "elsewhere/lib/node_modules/inner/package.json", "{\"scripts\":{\"postinstall\":\"echo inner\"}}");
+	ut_mkdirs(root, "proj/node_modules");
 	snprintf(target, sizeof(target), "%s/elsewhere/lib", root);
 	link_to(target, "proj/node_modules/lib");
 	link_to(target, "proj/node_modules/lib-again"); /* the same directory twice: seen once */
@@ -273,14 +242,14 @@ static void test_binding_gyp(void **state)
 {
 	(void)state;
 	struct pkgtree t;
-	put("proj/node_modules/g/package.json", "{\"scripts\":{\"postinstall\":\"echo post\"}}");
-	put("proj/node_modules/g/binding.gyp", "{}");
-	put("proj/node_modules/h/package.json", "{\"scripts\":{\"preinstall\":\"echo pre\"}}");
-	put("proj/node_modules/h/binding.gyp", "{}");
-	put("proj/node_modules/i/package.json", "{\"gypfile\":false}");
-	put("proj/node_modules/i/binding.gyp", "{}");
-	put("proj/node_modules/j/package.json", "{\"scripts\":{\"install\":\"make\"}}");
-	put("proj/node_modules/j/binding.gyp", "{}");
+	ut_put(root, "proj/node_modules/g/package.json", "{\"scripts\":{\"postinstall\":\"echo post\"}}");
+	ut_put(root, "proj/node_modules/g/binding.gyp", "{}");
+	ut_put(root, "proj/node_modules/h/package.json", "{\"scripts\":{\"preinstall\":\"echo pre\"}}");
+	ut_put(root, "proj/node_modules/h/binding.gyp", "{}");
+	ut_put(root, "proj/node_modules/i/package.json", "{\"gypfile\":false}");
+	ut_put(root, "proj/node_modules/i/binding.gyp", "{}");
+	ut_put(root, "proj/node_modules/j/package.json", "{\"scripts\":{\"install\":\"make\"}}");
+	ut_put(root, "proj/node_modules/j/binding.gyp", "{}");
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	const struct pkg *g = by_name(&t, "g"), *h = by_name(&t, "h"), *i = by_name(&t, "i"), *j = by_name(&t, "j");
 	assert_true(g->has_binding_gyp && g->implicit_install);
@@ -299,10 +268,10 @@ static void test_cycle_and_order(void **state)
 	(void)state;
 	struct pkgtree t;
 	size_t *order, n;
-	put("proj/node_modules/p/package.json", "{\"dependencies\":{\"q\":\"1\"}}");
-	put("proj/node_modules/q/package.json", "{\"dependencies\":{\"p\":\"1\",\"r\":\"1\"}}");
-	put("proj/node_modules/r/package.json", "{\"dependencies\":{\"missing\":\"1\"}}");
-	put("proj/node_modules/s/package.json", "{\"dependencies\":{\"s\":\"1\"}}"); /* itself */
+	ut_put(root, "proj/node_modules/p/package.json", "{\"dependencies\":{\"q\":\"1\"}}");
+	ut_put(root, "proj/node_modules/q/package.json", "{\"dependencies\":{\"p\":\"1\",\"r\":\"1\"}}");
+	ut_put(root, "proj/node_modules/r/package.json", "{\"dependencies\":{\"missing\":\"1\"}}");
+	ut_put(root, "proj/node_modules/s/package.json", "{\"dependencies\":{\"s\":\"1\"}}"); /* itself */
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	assert_int_equal(t.n, 4);
 	assert_int_equal(pkgtree_order(&t, &order, &n), 0);
@@ -322,17 +291,17 @@ static void test_lockfile_and_optional(void **state)
 {
 	(void)state;
 	struct pkgtree t;
-	put("proj/package.json", "{\"dependencies\":{\"req\":\"1\"},\"optionalDependencies\":{\"opt\":\"1\"}}");
-	put("proj/package-lock.json",
+	ut_put(root, "proj/package.json", "{\"dependencies\":{\"req\":\"1\"},\"optionalDependencies\":{\"opt\":\"1\"}}");
+	ut_put(root, "proj/package-lock.json",
 	    "{\"lockfileVersion\":3,\"packages\":{\"\":{},"
 	    "\"node_modules/req\":{\"version\":\"1.0.0\",\"resolved\":\"https://r/req-1.0.0.tgz\",\"integrity\":\"sha512-abc\"},"
 	    "\"node_modules/opt\":{\"version\":\"1.0.0\",\"optional\":true}}}");
-	put("proj/node_modules/req/package.json", "{\"version\":\"1.0.0\",\"optionalDependencies\":{\"sub\":\"1\"},\"dependencies\":{\"both\":\"1\"}}");
-	put("proj/node_modules/opt/package.json", "{\"dependencies\":{\"viaopt\":\"1\"}}");
-	put("proj/node_modules/sub/package.json", "{}");
-	put("proj/node_modules/viaopt/package.json", "{}");
-	put("proj/node_modules/both/package.json", "{}");
-	put("proj/node_modules/stray/package.json", "{}");
+	ut_put(root, "proj/node_modules/req/package.json", "{\"version\":\"1.0.0\",\"optionalDependencies\":{\"sub\":\"1\"},\"dependencies\":{\"both\":\"1\"}}");
+	ut_put(root, "proj/node_modules/opt/package.json", "{\"dependencies\":{\"viaopt\":\"1\"}}");
+	ut_put(root, "proj/node_modules/sub/package.json", "{}");
+	ut_put(root, "proj/node_modules/viaopt/package.json", "{}");
+	ut_put(root, "proj/node_modules/both/package.json", "{}");
+	ut_put(root, "proj/node_modules/stray/package.json", "{}");
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	assert_true(t.has_lockfile);
 	const struct pkg *req = by_name(&t, "req");
@@ -355,7 +324,7 @@ static void test_empty_and_missing(void **state)
 	assert_int_equal(pkgtree_load(proj(), &t), 0); /* no node_modules */
 	assert_int_equal(t.n, 0);
 	pkgtree_free(&t);
-	put("proj/node_modules/broken/package.json", "{ not json");
+	ut_put(root, "proj/node_modules/broken/package.json", "{ not json");
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	assert_int_equal(t.n, 0);
 	pkgtree_free(&t);
@@ -377,11 +346,11 @@ static void test_replay_env(void **state)
 	(void)state;
 	struct pkgtree t;
 	char want[4 * PATH_MAX];
-	put("proj/package-lock.json",
+	ut_put(root, "proj/package-lock.json",
 	    "{\"packages\":{\"node_modules/a/node_modules/b\":{\"resolved\":\"file:b.tgz\",\"integrity\":\"sha512-x\"}}}");
-	put("proj/node_modules/a/node_modules/b/package.json",
+	ut_put(root, "proj/node_modules/a/node_modules/b/package.json",
 	    "{\"name\":\"liar\",\"version\":\"1.2.3\",\"scripts\":{\"install\":\"echo b\"}}");
-	put("proj/node_modules/a/package.json", "{}");
+	ut_put(root, "proj/node_modules/a/package.json", "{}");
 	assert_int_equal(pkgtree_load(proj(), &t), 0);
 	const struct pkg *b = by_name(&t, "b");
 	assert_non_null(b);

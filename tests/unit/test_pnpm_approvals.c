@@ -20,18 +20,9 @@
 
 #include "log.h"
 #include "pnpm_approvals.h"
+#include "unit_helpers.h"
 
 static char root[256];
-
-static void put(const char *rel, const char *text)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
 
 static int setup(void **state)
 {
@@ -42,13 +33,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char path[PATH_MAX];
 	(void)state;
-	snprintf(path, sizeof(path), "%s/pnpm-workspace.yaml", root);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/package.json", root);
-	unlink(path);
-	return rmdir(root);
+	ut_rm_tree(root);
+	return 0;
 }
 
 static size_t count(char **names)
@@ -81,7 +68,7 @@ static void test_allow_builds(void **state)
 {
 	char **names = NULL;
 	(void)state;
-	put("pnpm-workspace.yaml",
+	ut_put(root, "pnpm-workspace.yaml",
 	    "packages: []\n"
 	    "allowBuilds:\n"
 	    "  \"host-recorder@file:../tarballs/host-recorder-1.0.0.tgz\": true\n"
@@ -110,7 +97,7 @@ static void test_permissions_take_precedence(void **state)
 {
 	char **names = NULL;
 	(void)state;
-	put("pnpm-workspace.yaml",
+	ut_put(root, "pnpm-workspace.yaml",
 	    "allowBuilds:\n"
 	    "  a@1.0.0: true\n"
 	    "  b: false\n"
@@ -135,8 +122,8 @@ static void test_only_built_dependencies_ignored(void **state)
 {
 	char **names = NULL;
 	(void)state;
-	put("pnpm-workspace.yaml", "onlyBuiltDependencies:\n  - esbuild\n  - \"@s/a\"\n");
-	put("package.json", "{ \"name\": \"p\", \"pnpm\": { \"onlyBuiltDependencies\": [\"sharp\"] } }\n");
+	ut_put(root, "pnpm-workspace.yaml", "onlyBuiltDependencies:\n  - esbuild\n  - \"@s/a\"\n");
+	ut_put(root, "package.json", "{ \"name\": \"p\", \"pnpm\": { \"onlyBuiltDependencies\": [\"sharp\"] } }\n");
 	assert_int_equal(pnpm_approvals_load(root, &names), 0);
 	assert_int_equal(count(names), 0);
 	pnpm_approvals_free(names);
@@ -146,7 +133,7 @@ static void test_unsafe_names_ignored(void **state)
 {
 	char **names = NULL;
 	(void)state;
-	put("pnpm-workspace.yaml",
+	ut_put(root, "pnpm-workspace.yaml",
 	    "allowBuilds:\n"
 	    "  \"../../etc@1.0.0\": true\n"
 	    "  \"rec-*\": true\n"
@@ -163,23 +150,23 @@ static void test_malformed_is_error(void **state)
 {
 	char **names = (char **)1;
 	(void)state;
-	put("pnpm-workspace.yaml", "allowBuilds:\n  \"a@1.0.0\": [true\n");
+	ut_put(root, "pnpm-workspace.yaml", "allowBuilds:\n  \"a@1.0.0\": [true\n");
 	assert_true(pnpm_approvals_load(root, &names) < 0);
 	assert_null(names);
 
-	put("pnpm-workspace.yaml", "allowBuilds:\n  - a\n");
+	ut_put(root, "pnpm-workspace.yaml", "allowBuilds:\n  - a\n");
 	assert_true(pnpm_approvals_load(root, &names) < 0);
 	assert_null(names);
 
-	put("pnpm-workspace.yaml", "- just\n- a list\n");
+	ut_put(root, "pnpm-workspace.yaml", "- just\n- a list\n");
 	assert_true(pnpm_approvals_load(root, &names) < 0);
 
-	put("pnpm-workspace.yaml", "allowBuilds:\n  a: true\n---\nallowBuilds:\n  b: true\n");
+	ut_put(root, "pnpm-workspace.yaml", "allowBuilds:\n  a: true\n---\nallowBuilds:\n  b: true\n");
 	assert_true(pnpm_approvals_load(root, &names) < 0);
 	assert_null(names);
 
-	put("pnpm-workspace.yaml", "allowBuilds:\n  a: true\n");
-	put("package.json", "{ \"name\": \"p\", ");
+	ut_put(root, "pnpm-workspace.yaml", "allowBuilds:\n  a: true\n");
+	ut_put(root, "package.json", "{ \"name\": \"p\", ");
 	assert_true(pnpm_approvals_load(root, &names) < 0);
 	assert_null(names);
 }
@@ -188,11 +175,11 @@ static void test_empty_sections(void **state)
 {
 	char **names = NULL;
 	(void)state;
-	put("pnpm-workspace.yaml", "");
+	ut_put(root, "pnpm-workspace.yaml", "");
 	assert_int_equal(pnpm_approvals_load(root, &names), 0);
 	assert_int_equal(count(names), 0);
 	pnpm_approvals_free(names);
-	put("pnpm-workspace.yaml", "allowBuilds:\npermissions: ~\n");
+	ut_put(root, "pnpm-workspace.yaml", "allowBuilds:\npermissions: ~\n");
 	assert_int_equal(pnpm_approvals_load(root, &names), 0);
 	assert_int_equal(count(names), 0);
 	pnpm_approvals_free(names);
@@ -204,7 +191,7 @@ static void test_allow_build_args(void **state)
 	char *argv[] = { "pnpm", "add", "--allow-build", "!a@1.0.0", "--allow-build=!@s/b", "--allow-build=c",
 			 "x", NULL };
 	(void)state;
-	put("pnpm-workspace.yaml", "allowBuilds:\n  a: true\n  \"@s/b\": true\n  d: true\n");
+	ut_put(root, "pnpm-workspace.yaml", "allowBuilds:\n  a: true\n  \"@s/b\": true\n  d: true\n");
 	assert_int_equal(pnpm_approvals_load(root, &names), 0);
 	pnpm_approvals_apply_args(names, argv);
 	assert_int_equal(count(names), 1);

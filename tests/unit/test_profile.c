@@ -20,6 +20,7 @@
 #include "policy.h"
 #include "array_size.h"
 #include "profile.h"
+#include "unit_helpers.h"
 
 struct fixture {
 	char dir[64];         /* mkdtemp */
@@ -48,21 +49,13 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
 	policy_free(f->p);
 	strlist_free(&f->search);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	ut_rm_tree(f->dir);
 	free(f);
 	return 0;
 }
@@ -127,14 +120,6 @@ static void assert_error_at(struct fixture *f, int r, const char *file, unsigned
 	if (strncmp(f->err, prefix, strlen(prefix)) != 0 || !strstr(f->err, keyword))
 		fail_msg("message \"%s\" lacks prefix \"%s\" or \"%s\"", f->err, prefix, keyword);
 	assert_null(strchr(f->err, '\n'));
-}
-
-static bool has(const struct strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return true;
-	return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -277,8 +262,8 @@ static void test_full_profile(void **state)
 	assert_string_equal(p->read_write.v[1], "/var/tmp/build");
 	assert_string_equal(p->home_read_only.v[0], "/home/u/.gitconfig");
 	assert_int_equal(p->hidden.n, 1);
-	assert_true(has(&p->env_keep, "LC_*"));
-	assert_true(has(&p->env_strip, "*TOKEN*"));
+	assert_true(strlist_has(&p->env_keep, "LC_*"));
+	assert_true(strlist_has(&p->env_strip, "*TOKEN*"));
 	assert_int_equal(p->set_env.n, 2);
 	assert_string_equal(p->set_env.v[1], "OUT=/work/pkg/out");
 	assert_int_equal(p->limits.timeout_s, 60);

@@ -324,6 +324,11 @@ static void on_mmap_exit(struct reparse *r, struct job *j)
 		e = launch(r, j, (uint64_t)now.ret + MMAP_SIZE -
 					 ((reparse_layout_size(j->plan.items, j->plan.n) + 15) & ~(size_t)15));
 	}
+	if (!e) {
+		pthread_mutex_lock(&r->mu);
+		r->stats.via_mmap++;
+		pthread_mutex_unlock(&r->mu);
+	}
 	finish_job(r, j, e, &r->stats.reparsed, "reparse", "unsandboxed-script", &j->plan.log_argv);
 }
 
