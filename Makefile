@@ -15,6 +15,14 @@ MANDIR ?= $(DATADIR)/man
 UNITDIR ?= /lib/systemd/system
 TMPFILESDIR ?= /usr/lib/tmpfiles.d
 SYSCONFDIR ?= /etc
+# pkgguard-sandbox's AppArmor profile (userns where AppArmor restricts it):
+# always into a DESTDIR (a package decides at its own install); without one,
+# only where the kernel's AppArmor mediates user namespaces (the switch
+# kernel.apparmor_restrict_unprivileged_userns exists): elsewhere (Debian
+# 12's AppArmor 3) the parser does not know the `userns` rule, and a profile
+# it cannot parse would fail every reload of AppArmor's profiles.
+APPARMORDIR ?= /etc/apparmor.d
+AA_USERNS_SWITCH := /proc/sys/kernel/apparmor_restrict_unprivileged_userns
 CC ?= gcc
 BUILD ?= build
 
@@ -240,6 +248,20 @@ install: all
 	install -m 0644 man/pkgguard.1 man/pkgguard-sandbox.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/pkgguard.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/pkgguardd.8 $(DESTDIR)$(MANDIR)/man8/
+	@if [ -n "$(DESTDIR)" ] || [ -e $(AA_USERNS_SWITCH) ]; then \
+		echo "install apparmor/pkgguard-sandbox $(DESTDIR)$(APPARMORDIR)/pkgguard-sandbox"; \
+		install -d $(DESTDIR)$(APPARMORDIR) && \
+		sed -e 's|/usr/local/bin/|$(BINDIR)/|g' apparmor/pkgguard-sandbox > $(DESTDIR)$(APPARMORDIR)/pkgguard-sandbox.tmp && \
+		chmod 0644 $(DESTDIR)$(APPARMORDIR)/pkgguard-sandbox.tmp && \
+		mv -f $(DESTDIR)$(APPARMORDIR)/pkgguard-sandbox.tmp $(DESTDIR)$(APPARMORDIR)/pkgguard-sandbox; \
+	else \
+		echo "install: no AppArmor profile (this kernel's AppArmor does not restrict user namespaces)"; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ -e $(AA_USERNS_SWITCH) ] && [ -r /sys/kernel/security/apparmor/profiles ] && \
+		command -v apparmor_parser >/dev/null; then \
+		echo "apparmor_parser -r $(APPARMORDIR)/pkgguard-sandbox"; \
+		apparmor_parser -r $(APPARMORDIR)/pkgguard-sandbox; \
+	fi
 
 # Removes exactly what install put, by name (files of this tree's lists,
 # never a glob of the installed directories): an admin's drop-ins in
@@ -252,6 +274,12 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(DATADIR)/pkgguard/profiles/,$(INSTALLED_PROFILES))
 	-rmdir $(DESTDIR)$(DATADIR)/pkgguard/profiles $(DESTDIR)$(DATADIR)/pkgguard 2>/dev/null
 	rm -f $(DESTDIR)$(UNITDIR)/pkgguardd.service $(DESTDIR)$(TMPFILESDIR)/pkgguard.conf
+	@if [ -z "$(DESTDIR)" ] && grep -q '^pkgguard-sandbox ' /sys/kernel/security/apparmor/profiles 2>/dev/null && \
+		[ -f $(APPARMORDIR)/pkgguard-sandbox ]; then \
+		echo "apparmor_parser -R $(APPARMORDIR)/pkgguard-sandbox"; \
+		apparmor_parser -R $(APPARMORDIR)/pkgguard-sandbox; \
+	fi
+	rm -f $(DESTDIR)$(APPARMORDIR)/pkgguard-sandbox
 	rm -f $(DESTDIR)$(MANDIR)/man1/pkgguard.1 $(DESTDIR)$(MANDIR)/man1/pkgguard-sandbox.1 \
 		$(DESTDIR)$(MANDIR)/man5/pkgguard.conf.5 $(DESTDIR)$(MANDIR)/man8/pkgguardd.8
 	@conf=$(DESTDIR)$(SYSCONFDIR)/pkgguard/pkgguardd.conf; \

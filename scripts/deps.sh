@@ -52,6 +52,7 @@ strace:cmd=strace
 systemd:cmd=systemd-analyze
 groff-base:cmd=groff
 man-db:cmd=man
+apparmor:cmd=apparmor_parser
 "
 need=$need_build
 [ "$tier" = test ] && need="$need_build $need_test"

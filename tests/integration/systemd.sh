@@ -2,7 +2,8 @@
 # systemd.sh — how pkgguard is installed and run as a service, without a
 # running systemd: `make install` into a DESTDIR lays out every file (and
 # nothing outside it) and `make uninstall` takes exactly those away again
-# (an edited pkgguardd.conf and drop-ins stay), the unit passes `systemd-analyze verify` and keeps its
+# (an edited pkgguardd.conf and drop-ins stay), the AppArmor profile grants
+# userns only and parses, the unit passes `systemd-analyze verify` and keeps its
 # fanotify-safe hardening, the tmpfiles entry makes a root-only /run/pkgguard,
 # every man page renders without warnings, and `pkgguard status` talks the
 # control protocol (common/control_proto.h) to a stand-in daemon.
@@ -20,7 +21,7 @@ dest=$tmp/root
 installed="/usr/bin/pkgguard /usr/bin/pkgguard-sandbox /usr/bin/pkgguardd /usr/share/pkgguard
 /lib/systemd/system/pkgguardd.service /usr/lib/tmpfiles.d/pkgguard.conf /etc/pkgguard/pkgguardd.conf
 /usr/share/man/man1/pkgguard.1 /usr/share/man/man1/pkgguard-sandbox.1 /usr/share/man/man5/pkgguard.conf.5
-/usr/share/man/man8/pkgguardd.8"
+/usr/share/man/man8/pkgguardd.8 /etc/apparmor.d/pkgguard-sandbox"
 touch "$tmp/before"
 sleep 1
 if make --no-print-directory -s -j"$(nproc 2>/dev/null || echo 2)" install \
@@ -45,7 +46,7 @@ fi
 
 # The three programs share one directory: the daemon trusts only the sandbox
 # next to itself, and the CLI hands npm the sandbox next to itself.
-d1=$(dirname "$(find "$dest" -name pkgguard-sandbox -type f | head -n 1)")
+d1=$(dirname "$(find "$dest" -name pkgguard-sandbox -type f -perm -u+x | head -n 1)")
 d2=$(dirname "$(find "$dest" -name pkgguard -type f | head -n 1)")
 if [ "$d1" = "$d2" ] && [ "$d1" = "$dest/usr/bin" ]; then
 	pass "pkgguard, pkgguardd and pkgguard-sandbox in one directory (BINDIR)"
@@ -74,6 +75,40 @@ for f in $installed /usr/local/bin/pkgguard /usr/local/share/pkgguard; do
 	fi
 done
 if [ -z "$outside" ]; then pass "install writes nothing outside DESTDIR"; else fail "install writes nothing outside DESTDIR" "changed:$outside"; fi
+
+# --- AppArmor profile ---------------------------------------------------------
+# Installed into the DESTDIR for the installed binary's path, granting
+# `userns` and nothing else; parsed by apparmor_parser without loading.
+aa=$dest/etc/apparmor.d/pkgguard-sandbox
+body=$(sed -n '/^profile /,/^}/p' "$aa" 2>/dev/null | sed -e 's/#.*//' -e 's/^[ \t]*//' -e '/^$/d' | tr '\n' '|')
+if [ "$body" = "profile pkgguard-sandbox /usr/bin/pkgguard-sandbox flags=(unconfined) {|userns,|include if exists <local/pkgguard-sandbox>|}|" ]; then
+	pass "AppArmor profile: attached to the installed /usr/bin/pkgguard-sandbox, grants userns and nothing else"
+else
+	fail "AppArmor profile: attachment and rules" "got: $body"
+fi
+if ! command -v apparmor_parser >/dev/null 2>&1; then
+	skip "AppArmor profile parses" "apparmor_parser is not installed (scripts/deps.sh installs package apparmor)"
+else
+	printf 'profile t /t flags=(unconfined) {\n  userns,\n}\n' >"$tmp/aa-probe"
+	if apparmor_parser -Q -K "$tmp/aa-probe" >/dev/null 2>&1; then
+		if apparmor_parser -Q -K "$aa" >"$tmp/aa.log" 2>&1; then
+			pass "AppArmor profile parses (apparmor_parser -Q -K)"
+		else
+			fail "AppArmor profile parses" "$(tr '\n' ' ' <"$tmp/aa.log")"
+		fi
+	else
+		# An AppArmor 3 parser (Debian 12): everything but the rule it
+		# predates, against the ABI it has; the rule itself is skipped.
+		abi=$(ls /etc/apparmor.d/abi 2>/dev/null | grep -E '^[0-9.]+$' | sort -V | tail -n 1)
+		sed -e '/^[ \t]*userns,/d' -e "s|<abi/4.0>|<abi/$abi>|" "$aa" >"$tmp/aa-3"
+		if [ -n "$abi" ] && apparmor_parser -Q -K "$tmp/aa-3" >"$tmp/aa.log" 2>&1; then
+			pass "AppArmor profile parses with apparmor_parser -Q -K (header, flags, includes; ABI $abi here)"
+		else
+			fail "AppArmor profile parses (but the userns rule)" "abi '$abi': $(tr '\n' ' ' <"$tmp/aa.log")"
+		fi
+		skip "AppArmor profile: the userns rule parses" "apparmor_parser $(apparmor_parser --version 2>/dev/null | head -n 1 | grep -o '[0-9][0-9.]*' | head -n 1) predates AppArmor 4's userns rule"
+	fi
+fi
 
 # An administrator's config survives a reinstall.
 conf=$dest/etc/pkgguard/pkgguardd.conf
