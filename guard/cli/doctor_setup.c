@@ -61,26 +61,24 @@ static void check_profiles(struct doctor_ctx *ctx, struct doctor_line *l)
 	strlist_free(&search);
 }
 
-/* The daemon's own PKGGUARD_PROFILE_PATH, from its environment. */
-static void daemon_profile_path(int pid, char *out, size_t len)
+/* The daemon's profile directories, from its status ("profile_dirs"),
+ * ", "-separated. */
+static void daemon_dirs(json_object *j, char *out, size_t len)
 {
-	char path[64], buf[16384];
-	snprintf(path, sizeof(path), "/proc/%d/environ", pid);
-	out[0] = '\0';
-	FILE *f = fopen(path, "re");
-	if (!f)
+	json_object *a;
+	size_t off = 0;
+	snprintf(out, len, "(not reported)");
+	if (!j || !json_object_object_get_ex(j, "profile_dirs", &a) || !json_object_is_type(a, json_type_array))
 		return;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	for (size_t at = 0; at < n; at += strlen(buf + at) + 1)
-		if (strncmp(buf + at, "PKGGUARD_PROFILE_PATH=", 22) == 0)
-			snprintf(out, len, "%s", buf + at + 22);
+	out[0] = '\0';
+	for (size_t i = 0; i < json_object_array_length(a) && off < len; i++)
+		off += (size_t)snprintf(out + off, len - off, "%s%s", i ? ", " : "",
+					json_object_get_string(json_object_array_get_idx(a, i)));
 }
 
 static void check_daemon(struct doctor_ctx *ctx, struct doctor_line *l)
 {
-	char *answer = NULL, why[DOCTOR_TEXT / 2], env[PATH_MAX] = "";
+	char *answer = NULL, why[DOCTOR_TEXT / 2];
 	l->check = "pkgguardd";
 	int r = control_request(ctx->socket, "status json\n", &answer, why, sizeof(why));
 	if (r == -EACCES || r == -EPERM) {
@@ -103,26 +101,8 @@ static void check_daemon(struct doctor_ctx *ctx, struct doctor_line *l)
 		json_object_put(j);
 		return;
 	}
-	/* Its profile search path: its environment's PKGGUARD_PROFILE_PATH,
-	 * then the two fixed directories (profile.h). */
-	struct strlist search = { 0 };
-	char dirs[DOCTOR_TEXT / 2] = "";
-	const char *mine = getenv("PKGGUARD_PROFILE_PATH");
-	char *saved = mine ? strdup(mine) : NULL;
-	daemon_profile_path(pid, env, sizeof(env));
-	if (env[0])
-		setenv("PKGGUARD_PROFILE_PATH", env, 1);
-	else
-		unsetenv("PKGGUARD_PROFILE_PATH");
-	if (profile_search_path(NULL, &search) == 0) {
-		existing_dirs(&search, dirs, sizeof(dirs));
-		strlist_free(&search);
-	}
-	if (saved)
-		setenv("PKGGUARD_PROFILE_PATH", saved, 1);
-	else
-		unsetenv("PKGGUARD_PROFILE_PATH");
-	free(saved);
+	char dirs[DOCTOR_TEXT / 2];
+	daemon_dirs(j, dirs, sizeof(dirs));
 	if (strcmp(mode, "enforce") != 0)
 		doctor_set(l, DOCTOR_WARN, "mode = \"enforce\"; in /etc/pkgguard/pkgguardd.conf, then systemctl reload pkgguardd",
 			   "running (pid %d), mode %s: escaping scripts are %s, not contained; profiles from %s",

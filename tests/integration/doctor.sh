@@ -138,7 +138,7 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind(sys.argv[1]); s.listen(4)
 c, _ = s.accept()
 c.recv(64)
-c.sendall(('{"pid":%d,"mode":"%s","uptime_s":1}\n' % (os.getpid(), sys.argv[2])).encode()); c.close()
+c.sendall(('{"pid":%d,"mode":"%s","uptime_s":1,"profile_dirs":["/etc/pkgguard/profiles.d","/srv/pg"]}\n' % (os.getpid(), sys.argv[2])).encode()); c.close()
 PY
 	srv=$!
 	i=0
@@ -152,7 +152,7 @@ for mode in enforce audit; do
 	srv=""
 	d=$(line pkgguardd)
 	case $mode in
-	enforce) want="^ok .*running (pid [0-9]*), mode enforce, profiles from .*$top/profiles" ;;
+	enforce) want="^ok .*running (pid [0-9]*), mode enforce, profiles from /etc/pkgguard/profiles.d, /srv/pg$" ;;
 	audit) want="^warn .*mode audit: escaping scripts are only logged.* — fix: mode = \"enforce\"" ;;
 	esac
 	if echo "$d" | grep -q "$want"; then
