@@ -10,6 +10,7 @@
 #include "profile.h"
 #include "sandbox.h"
 #include "version.h"
+#include "tripwire.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -225,11 +226,17 @@ static char *absolute_dir(const char *what, const char *dir)
 
 /* For `pkgguard run`, which sets PKGGUARD_RECORD_DIR: one record per
  * script. The script's environment never has this variable (not kept). */
+static const char *record_dir(void)
+{
+	const char *dir = getenv("PKGGUARD_RECORD_DIR");
+	return dir && dir[0] == '/' ? dir : NULL;
+}
+
 static void write_record(const struct options *o, const struct policy *pol,
 			 const struct sandbox_outcome *out, int status, const struct timespec *start)
 {
-	const char *dir = getenv("PKGGUARD_RECORD_DIR");
-	if (!dir || dir[0] != '/')
+	const char *dir = record_dir();
+	if (!dir)
 		return;
 	struct script_record rec = {
 		.package = pol->package ? pol->package : o->package_name,
@@ -243,6 +250,10 @@ static void write_record(const struct options *o, const struct policy *pol,
 		.outcome = out->timed_out ? "timeout" : out->setup_failed ? "setup-error" : status == 0 ? "ok" : "failed",
 		.exit_status = status,
 		.duration_ms = ms_since(start),
+		.name = out->tripwire ? tripwire_record_name(out->tripwire) : NULL,
+		.findings = out->tripwire ? tripwire_findings(out->tripwire) : NULL,
+		.tripwire = out->tripwire ? tripwire_status(out->tripwire) : "off",
+		.quarantine = out->tripwire ? tripwire_quarantine(out->tripwire) : NULL,
 	};
 	record_write(dir, &rec);
 }
@@ -385,12 +396,14 @@ int main(int argc, char **argv)
 		.envp = environ,
 		.cwd = cwd,
 		.require_namespaces = o.require_namespaces,
+		.record_dir = record_dir(),
 	};
 	struct sandbox_outcome outcome = { 0 };
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	status = sandbox_run(pol, &cmd, &outcome);
 	write_record(&o, pol, &outcome, status, &start);
+	tripwire_free(outcome.tripwire);
 out:
 	policy_free(pol);
 	strlist_free(&search);

@@ -29,6 +29,7 @@
 #define STAGING "/tmp"               /* private to our namespace from here on */
 #define NEWROOT STAGING "/root"
 #define EMPTY_FILE STAGING "/empty"  /* bound over hidden files */
+#define RESOLV_FILE STAGING "/resolv.conf" /* the tripwire's DNS stub (dns_stub.h) */
 
 enum entry_kind {
 	E_SYMLINK,     /* merged-/usr links such as /bin -> usr/bin */
@@ -38,6 +39,7 @@ enum entry_kind {
 	E_TMPFS,
 	E_PROC,
 	E_HIDE,        /* resolved inside the new root at attach time */
+	E_RESOLV,      /* /etc/resolv.conf naming 127.0.0.1 (network none) */
 };
 
 struct entry {
@@ -271,6 +273,8 @@ static int plan_build(const struct policy *p, struct plan *pl)
 	for (size_t i = 0; i < p->hidden.n; i++)
 		if ((r = plan_simple(pl, E_HIDE, p->hidden.v[i], NULL)))
 			return r;
+	if (p->network == NETWORK_NONE && (r = plan_simple(pl, E_RESOLV, "/etc/resolv.conf", NULL)))
+		return r;
 	plan_sort(pl);
 	return 0;
 }
@@ -407,6 +411,33 @@ static int attach_hide(int rootfd, const char *dest)
 	return r ? log_fail(-r, "mount: hide %s", dest) : 0;
 }
 
+/* The only name server inside is the tripwire's stub on 127.0.0.1:53 (or
+ * nothing, which fails as fast). A resolv.conf that is missing or a
+ * symbolic link (into /run, empty here) already leaves glibc's default,
+ * 127.0.0.1. */
+static int attach_resolv(int rootfd, const char *dest)
+{
+	struct stat st;
+	int target = root_open(rootfd, dest, O_PATH | O_NOFOLLOW);
+	if (target < 0)
+		return errno == ENOENT || errno == ELOOP ? 0 : log_fail(errno, "mount: %s", dest);
+	if (fstat(target, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(target);
+		return 0;
+	}
+	int mfd = (int)open_tree(AT_FDCWD, RESOLV_FILE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	struct mount_attr attr = { .attr_set = RO_ATTRS | MOUNT_ATTR_NOEXEC };
+	int r = mfd < 0 ? -errno : 0;
+	if (r == 0 && mount_setattr(mfd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) != 0)
+		r = -errno;
+	if (r == 0)
+		r = attach(mfd, target);
+	if (mfd >= 0)
+		close(mfd);
+	close(target);
+	return r ? log_fail(-r, "mount: %s for the DNS stub", dest) : 0;
+}
+
 static int attach_entry(int rootfd, struct entry *e)
 {
 	int r, mfd;
@@ -414,6 +445,8 @@ static int attach_entry(int rootfd, struct entry *e)
 
 	if (e->kind == E_HIDE)
 		return attach_hide(rootfd, e->dest);
+	if (e->kind == E_RESOLV)
+		return attach_resolv(rootfd, e->dest);
 	if (e->kind == E_SYMLINK) {
 		char parent[4096];
 		snprintf(parent, sizeof(parent), "%s", e->dest);
@@ -476,6 +509,15 @@ static int staging_setup(void)
 	int fd = open(EMPTY_FILE, O_CREAT | O_WRONLY | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return log_fail(errno, "mount: create %s", EMPTY_FILE);
+	close(fd);
+	static const char resolv[] = "# pkgguard: the tripwire's DNS stub (no network in here)\nnameserver 127.0.0.1\n";
+	fd = open(RESOLV_FILE, O_CREAT | O_WRONLY | O_CLOEXEC, 0444);
+	if (fd < 0 || write(fd, resolv, sizeof(resolv) - 1) != (ssize_t)sizeof(resolv) - 1) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		return log_fail(err ? err : EIO, "mount: create %s", RESOLV_FILE);
+	}
 	close(fd);
 	if (mkdir(NEWROOT, 0755) != 0)
 		return log_fail(errno, "mount: mkdir %s", NEWROOT);

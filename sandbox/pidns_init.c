@@ -4,6 +4,7 @@
 #include "pidns_init.h"
 #include "log.h"
 #include "report.h"
+#include "tripwire.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,7 +96,9 @@ int pidns_init_run(pid_t script, const struct limits *limits, int report_fd)
 	}
 	/* The script is over: nothing it started may outlive it. Once kill()
 	 * returns, every process here has SIGKILL pending and runs no more
-	 * user code, so the parent may be told the status now. */
+	 * user code, so the parent may be told the status now. The tripwire
+	 * lists what is left first. */
+	tripwire_init_sweep();
 	kill(-1, SIGKILL);
 	int code = failed ? 125 : init_exit_code(status, limits);
 	report_send(report_fd, REPORT_EXIT, code);

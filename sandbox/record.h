@@ -2,12 +2,19 @@
  * that asked for one (environment PKGGUARD_RECORD_DIR, set by `pkgguard
  * run`): one JSON object per file, <dir>/<pid>-<ns>.json, written
  * atomically. The caller reads them back (guard/cli/records.c) for its report.
- * The forensic record (destinations tried, writes refused, processes
- * killed at teardown) will extend this object. */
+ * Version 2 (record_version) adds the tripwire's findings (findings.h),
+ * the verdict and where the quarantined copies are (README.md, "Records").
+ * The record is written by pkgguard-sandbox's parent process, outside the
+ * sandbox, into a directory the script cannot see. */
 #ifndef PKGGUARD_RECORD_H
 #define PKGGUARD_RECORD_H
 
 #include <stdint.h>
+#include <stdio.h>
+
+#include "findings.h"
+
+#define RECORD_VERSION 2
 
 struct script_record {
 	const char *package;      /* from the path under node_modules, may be NULL */
@@ -21,7 +28,16 @@ struct script_record {
 	int exit_status;          /* what pkgguard-sandbox exits with */
 	const char *outcome;      /* "ok", "failed", "timeout", "setup-error" */
 	uint64_t duration_ms;
+	const char *name;         /* file stem "<pid>-<ns>", see record_name() */
+	const struct findings *findings; /* NULL: the tripwire was off */
+	const char *tripwire;     /* what the tripwire watched, or its limits */
+	const char *quarantine;   /* "<stem>.quarantine" when files were kept, or NULL */
 };
+
+/* A fresh, unique file stem for a record: "<pid>-<nanoseconds>". */
+void record_name(char *buf, size_t len);
+/* A JSON string (quotes included); NULL becomes null. */
+void record_json_string(FILE *f, const char *s);
 
 /* Writes r into dir. Returns 0 or -errno (reported on stderr). */
 int record_write(const char *dir, const struct script_record *r);

@@ -27,6 +27,7 @@
 #include "pidns_init.h"
 #include "report.h"
 #include "self_scrub.h"
+#include "tripwire.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -66,6 +67,7 @@ struct run {
 	bool timed_out, setup_failed; /* for the caller's record */
 	bool reached_end;             /* final_status() ran */
 	int report[2];               /* children -> parent: struct report */
+	struct tripwire *tw;         /* NULL: no record asked for */
 	sigset_t forwarded;          /* signals the parent passes on to the sandbox */
 };
 
@@ -110,6 +112,23 @@ static int exec_command(const char *file, char *const *argv, char **env)
 		s = end;
 	}
 	return err;
+}
+
+/* The command as one line, for the tripwire's package snapshot (which
+ * files of the package it names). */
+static const char *cmd_text(const struct sandbox_cmd *cmd)
+{
+	static char text[1024];
+	size_t at = 0;
+
+	text[0] = '\0';
+	for (char *const *a = cmd->argv; a && *a && at + 2 < sizeof(text); a++) {
+		int n = snprintf(text + at, sizeof(text) - at, "%s%s", at ? " " : "", *a);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+	return text;
 }
 
 /* ---- script process ---- */
@@ -205,12 +224,14 @@ static void script_main(struct run *r)
 		script_fail(r, log_fail(errno, "fallback: prctl(PR_SET_PDEATHSIG)"));
 	if ((rc = session_new()) ||
 	    (ns && p->network == NETWORK_NONE && (rc = netns_enter_empty())) ||
+	    (ns && p->network == NETWORK_NONE && (rc = tripwire_script_netns(r->tw))) ||
 	    (rc = rlimits_apply(&p->limits)) ||
 	    (rc = caps_drop_all()) ||
 	    (rc = no_new_privs_set()) ||
 	    (rc = ns ? script_enter_view(r) : script_enter_dir(r)) ||
 	    (rc = landlock_apply(p, r->mode, r->fallback_tmp)) ||
 	    (!ns && (rc = seccomp_filter_load(&r->signals))) ||
+	    (rc = tripwire_script_notify(r->tw)) ||
 	    (rc = seccomp_filter_load(&r->filter)))
 		script_fail(r, rc);
 	int err = exec_command(r->cmd->file, r->cmd->argv, r->env);
@@ -249,7 +270,8 @@ static int init_setup(const struct run *r)
 		return log_fail(errno, "init: setsid");
 	if ((rc = pidns_limit_pids(p->limits.nproc)) ||
 	    (rc = mountns_build(p)) ||
-	    (rc = utsns_set_hostname(p->hostname)))
+	    (rc = utsns_set_hostname(p->hostname)) ||
+	    (rc = tripwire_init_view(r->tw, p)))
 		return rc;
 	if (stat("/", &st) != 0)
 		return log_fail(errno, "init: stat the new root");
@@ -344,18 +366,21 @@ static int wait_sandbox(const struct run *r, int pidfd, struct outcome *o)
 	long long limit_ms = (long long)r->p->limits.timeout_s * 1000;
 	struct timespec start;
 	int top_exited = 0;
+	enum { FIXED_FDS = 3 };
 
 	if (sfd < 0)
 		return log_fail(errno, "parent: signalfd");
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!o->have_exit && !top_exited) {
-		struct pollfd fds[3] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 }, { r->report[0], POLLIN, 0 } };
+		struct pollfd fds[FIXED_FDS + TRIPWIRE_POLL_MAX] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+								     { r->report[0], POLLIN, 0 } };
+		int ntw = tripwire_pollfds(r->tw, fds + FIXED_FDS);
 		int wait_ms = -1;
 		if (limit_ms && !o->timed_out) {
 			long long left = limit_ms - (long long)ms_since(&start);
 			wait_ms = left <= 0 ? 0 : (int)(left > 60000 ? 60000 : left);
 		}
-		int n = poll(fds, 3, wait_ms);
+		int n = poll(fds, (nfds_t)(FIXED_FDS + ntw), wait_ms);
 		if (n < 0 && errno != EINTR) {
 			close(sfd);
 			return log_fail(errno, "parent: poll");
@@ -366,6 +391,7 @@ static int wait_sandbox(const struct run *r, int pidfd, struct outcome *o)
 		}
 		if (n <= 0)
 			continue;
+		tripwire_poll_ready(r->tw, fds + FIXED_FDS, ntw);
 		if (fds[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
@@ -424,7 +450,7 @@ static int final_status(struct run *r, const struct outcome *o)
 /* CONFINE_FALLBACK: no pid namespace, so the parent, a child subreaper,
  * kills what the script left behind: orphans are re-parented to it. */
 /* Without CONFIG_PROC_CHILDREN: every process whose parent is us. */
-static int kill_children_by_scan(pid_t self)
+static int kill_children_by_scan(pid_t self, struct tripwire *tw)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -444,6 +470,7 @@ static int kill_children_by_scan(pid_t self)
 		buf[len] = '\0';
 		const char *end = strrchr(buf, ')'); /* the name may hold spaces */
 		if (end && sscanf(end + 1, " %*c %d", &ppid) == 1 && ppid == self) {
+			tripwire_note_process(tw, pid);
 			kill(pid, SIGKILL);
 			found = 1;
 		}
@@ -453,7 +480,7 @@ static int kill_children_by_scan(pid_t self)
 	return found;
 }
 
-static int kill_children_once(void)
+static int kill_children_once(struct tripwire *tw)
 {
 	char path[64];
 	int found = 0;
@@ -462,23 +489,24 @@ static int kill_children_once(void)
 	if (f) {
 		int pid;
 		while (fscanf(f, "%d", &pid) == 1) {
+			tripwire_note_process(tw, pid);
 			kill(pid, SIGKILL);
 			found = 1;
 		}
 		fclose(f);
 	} else {
-		found = kill_children_by_scan(getpid());
+		found = kill_children_by_scan(getpid(), tw);
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		found = 1;
 	return found;
 }
 
-static void kill_descendants(void)
+static void kill_descendants(struct tripwire *tw)
 {
 	/* Each round kills the current children; their own children are then
 	 * re-parented to us and die in the next round. */
-	for (int round = 0; round < 10000 && kill_children_once(); round++)
+	for (int round = 0; round < 10000 && kill_children_once(tw); round++)
 		;
 }
 
@@ -529,6 +557,8 @@ static int run_fallback(struct run *r)
 	if (fallback_prepare(r) != 0 || self_nondumpable("fallback") != 0 ||
 	    seccomp_filter_build(r->p, r->mode, &r->filter) != 0 || seccomp_signals_build(&r->signals) != 0)
 		return SANDBOX_EXIT_SETUP;
+	if (r->tw && (tripwire_channel_open(r->tw, r->mode) != 0 || tripwire_fallback_view(r->tw, r->fallback_tmp) != 0))
+		return SANDBOX_EXIT_SETUP;
 	pid_t pid = clone_pidfd(0, &pidfd);
 	if (pid < 0) {
 		log_fail(errno, "fallback: clone3");
@@ -538,8 +568,10 @@ static int run_fallback(struct run *r)
 		close(r->report[0]);
 		script_main(r);
 	}
+	if (r->tw)
+		tripwire_channel_close_child(r->tw);
 	int rc = wait_sandbox(r, pidfd, &o);
-	kill_descendants();
+	kill_descendants(r->tw);
 	close(pidfd);
 	return rc ? SANDBOX_EXIT_SETUP : final_status(r, &o);
 }
@@ -577,6 +609,8 @@ static int run_namespaces(struct run *r, int *restricted)
 	r->mode = CONFINE_NAMESPACES;
 	/* An eventfd, not a pipe: a pipe's wake-up is a "sync" one, which keeps
 	 * init on our core until we block. */
+	if (r->tw && tripwire_channel_open(r->tw, r->mode) != 0)
+		return SANDBOX_EXIT_SETUP;
 	r->mapped = eventfd(0, EFD_CLOEXEC);
 	if (r->mapped < 0 || pipe2(r->sync, O_CLOEXEC) != 0) {
 		log_fail(errno, "parent: eventfd/pipe");
@@ -601,6 +635,8 @@ static int run_namespaces(struct run *r, int *restricted)
 	}
 	if (pid == 0)
 		init_main(r);
+	if (r->tw)
+		tripwire_channel_close_child(r->tw);
 	close(r->sync[0]);
 	int rc = parent_setup(r, pid);
 	close(r->sync[1]);
@@ -626,6 +662,8 @@ int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd, struct sa
 	struct run r = { .p = p, .cmd = cmd, .sync = { -1, -1 }, .go = { -1, -1 }, .report = { -1, -1 } };
 	int restricted = 0, status;
 
+	if (cmd->record_dir && !(r.tw = tripwire_new(p, cmd_text(cmd), cmd->record_dir)))
+		return SANDBOX_EXIT_SETUP;
 	r.env = environ_build(p, cmd->envp);
 	if (!r.env) {
 		log_fail(errno, "environment: filter");
@@ -660,6 +698,9 @@ int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd, struct sa
 	} else if (restricted) {
 		status = run_fallback(&r);
 	}
+	/* Every process of the sandbox is dead or has SIGKILL pending. */
+	if (r.tw && r.reached_end && tripwire_finish(r.tw) != 0)
+		log_warn("tripwire: the record of what the script left is incomplete");
 out:
 	if (r.report[0] >= 0)
 		close(r.report[0]);
@@ -676,6 +717,9 @@ out:
 		out->fallback = r.mode == CONFINE_FALLBACK;
 		out->timed_out = r.timed_out;
 		out->setup_failed = r.setup_failed || (!r.reached_end && status == SANDBOX_EXIT_SETUP);
+		out->tripwire = r.tw;
+	} else {
+		tripwire_free(r.tw);
 	}
 	return status;
 }

@@ -23,6 +23,7 @@ struct sandbox_cmd {
 	char *const *envp;         /* the caller's environment, filtered by the policy */
 	const char *cwd;           /* working directory inside, must be visible there */
 	bool require_namespaces;   /* refuse the no-user-namespace fallback */
+	const char *record_dir;    /* the tripwire's record directory, or NULL: off */
 };
 
 /* What happened, for a caller's record (sandbox/record.h). */
@@ -30,6 +31,8 @@ struct sandbox_outcome {
 	bool fallback;      /* ran without namespaces (CONFINE_FALLBACK) */
 	bool timed_out;
 	bool setup_failed;  /* a layer could not be set up (status 125) */
+	struct tripwire *tripwire; /* what the script tried (tripwire.h), the
+				    * caller's to free; NULL without record_dir */
 };
 
 /* Runs cmd confined by p. Returns the exit status to give (0..255); setup

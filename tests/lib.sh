@@ -8,6 +8,12 @@
 
 T_SUITE=${T_SUITE:-$(basename "$0" .sh)}
 T_AS=${T_AS:-$(id -un)}
+# `pkgguard run` keeps the records of suspicious runs in the user's state
+# directory (root: /var/lib/pkgguard/runs): the tests keep theirs in /tmp.
+if [ -z "${XDG_STATE_HOME:-}" ]; then
+	XDG_STATE_HOME=${TMPDIR:-/tmp}/pkgguard-tests-state.$(id -u)
+	export XDG_STATE_HOME
+fi
 
 pass() { echo "ok - [$T_SUITE/$T_AS] $1"; }
 fail() { echo "not ok - [$T_SUITE/$T_AS] $1: $2"; }

@@ -26,8 +26,10 @@ static int64_t int_field(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
-static int row_from_json(struct json_object *o, struct script_row *row)
+static int row_from_json(struct json_object *o, struct script_row *row, const char *dir)
 {
+	struct json_object *v;
+
 	memset(row, 0, sizeof(*row));
 	row->package = dup_field(o, "package");
 	row->version = dup_field(o, "version");
@@ -47,6 +49,16 @@ static int row_from_json(struct json_object *o, struct script_row *row)
 	char name[512];
 	if (!row->package && row->pkg_dir && package_name_from_path(row->pkg_dir, name, sizeof(name)) == 0)
 		row->package = strdup(name);
+	row->verdict = dup_field(o, "verdict");
+	row->reason = dup_field(o, "reason");
+	row->tripwire = dup_field(o, "tripwire");
+	char *q = dup_field(o, "quarantine");
+	/* The record names its quarantine inside its own directory only. */
+	if (q && !strchr(q, '/') && q[0] != '.' && asprintf(&row->quarantine, "%s/%s", dir, q) < 0)
+		row->quarantine = NULL;
+	free(q);
+	if (json_object_object_get_ex(o, "findings", &v) && json_object_get_type(v) == json_type_array)
+		row->findings = json_object_get(v);
 	return row->outcome && row->command ? 0 : -EBADMSG;
 }
 
@@ -63,6 +75,11 @@ static void row_free(struct script_row *r)
 	free(r->outcome);
 	free(r->resolved);
 	free(r->integrity);
+	free(r->verdict);
+	free(r->reason);
+	free(r->tripwire);
+	free(r->quarantine);
+	json_object_put(r->findings);
 }
 
 void records_free(struct script_rows *rows)
@@ -103,7 +120,7 @@ int records_load(const char *dir, struct script_rows *out)
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		struct json_object *o = json_object_from_file(path);
-		if (!o || row_from_json(o, &out->v[out->n]) != 0) {
+		if (!o || row_from_json(o, &out->v[out->n], dir) != 0) {
 			if (o)
 				row_free(&out->v[out->n]);
 			rc = log_fail_plain(EBADMSG, "report: unreadable script record %s", path);

@@ -6,10 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct json_object;
+
 struct script_row {
 	char *package, *version, *pkg_dir, *event, *command, *profile, *override, *confinement,
 		*outcome;
 	char *resolved, *integrity; /* from the lockfile (pkgtree.c), or NULL */
+	/* The tripwire's (record version 2); NULL in older records. */
+	char *verdict, *reason, *tripwire;
+	char *quarantine;           /* absolute path of the kept copies, or NULL */
+	struct json_object *findings; /* the record's array, a reference */
 	int exit_status;
 	uint64_t duration_ms;
 };

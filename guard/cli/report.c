@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t report_suspicious(const struct run_report *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->scripts.n; i++)
+		n += r->scripts.v[i].verdict && strcmp(r->scripts.v[i].verdict, "suspicious") == 0;
+	return n;
+}
+
 size_t report_count(const struct run_report *r, const char *outcome)
 {
 	size_t n = 0;
@@ -54,8 +62,13 @@ void report_print(FILE *out, const struct run_report *r)
 		print_clean(out, who, 36);
 		fputc(' ', out);
 		print_clean(out, row->event, 12);
-		fprintf(out, " %5d %6llums  %s%s%s\n", row->exit_status, (unsigned long long)row->duration_ms,
+		fprintf(out, " %5d %6llums  %s%s%s", row->exit_status, (unsigned long long)row->duration_ms,
 			verdict(row), row->override ? ", override " : "", row->override ? row->override : "");
+		if (row->verdict && strcmp(row->verdict, "suspicious") == 0) {
+			fputs(", SUSPICIOUS: ", out);
+			print_clean(out, row->reason, 0);
+		}
+		fputc('\n', out);
 	}
 	if (r->n_skipped) {
 		fprintf(out, "  not run by %s (not approved, or scripts disabled):\n", r->package_manager);
@@ -68,9 +81,17 @@ void report_print(FILE *out, const struct run_report *r)
 			fputc('\n', out);
 		}
 	}
-	fprintf(out, "pkgguard: %zu ok, %zu failed, %zu timed out, %zu setup errors, %zu skipped; %s exited %d\n",
+	fprintf(out, "pkgguard: %zu ok, %zu failed, %zu timed out, %zu setup errors, %zu skipped, %zu suspicious; %s exited %d\n",
 		report_count(r, "ok"), report_count(r, "failed"), report_count(r, "timeout"),
-		report_count(r, "setup-error"), r->n_skipped, r->package_manager, r->pm_status);
+		report_count(r, "setup-error"), r->n_skipped, report_suspicious(r), r->package_manager, r->pm_status);
+	for (size_t i = 0; i < r->scripts.n; i++)
+		if (r->scripts.v[i].quarantine) {
+			fputs("pkgguard: files kept from ", out);
+			print_clean(out, r->scripts.v[i].package ? r->scripts.v[i].package : "(project)", 0);
+			fputs(": ", out);
+			print_clean(out, r->scripts.v[i].quarantine, 0);
+			fputc('\n', out);
+		}
 }
 
 static struct json_object *jstr(const char *s)
@@ -84,7 +105,7 @@ static struct json_object *report_json(const struct run_report *r)
 	struct json_object *scripts = json_object_new_array(), *skipped = json_object_new_array();
 	struct json_object *totals = json_object_new_object();
 
-	json_object_object_add(o, "schema", json_object_new_int(1));
+	json_object_object_add(o, "schema", json_object_new_int(2));
 	json_object_object_add(o, "package_manager", jstr(r->package_manager));
 	for (char *const *a = r->command; a && *a; a++)
 		json_object_array_add(cmd, json_object_new_string(*a));
@@ -108,6 +129,11 @@ static struct json_object *report_json(const struct run_report *r)
 		json_object_object_add(s, "outcome", jstr(row->outcome));
 		json_object_object_add(s, "exit_status", json_object_new_int(row->exit_status));
 		json_object_object_add(s, "duration_ms", json_object_new_int64((int64_t)row->duration_ms));
+		json_object_object_add(s, "verdict", jstr(row->verdict));
+		json_object_object_add(s, "reason", jstr(row->reason));
+		json_object_object_add(s, "tripwire", jstr(row->tripwire));
+		json_object_object_add(s, "quarantine", jstr(row->quarantine));
+		json_object_object_add(s, "findings", row->findings ? json_object_get(row->findings) : json_object_new_array());
 		json_object_array_add(scripts, s);
 	}
 	json_object_object_add(o, "scripts", scripts);
@@ -127,6 +153,7 @@ static struct json_object *report_json(const struct run_report *r)
 	json_object_object_add(totals, "timeout", json_object_new_int64((int64_t)report_count(r, "timeout")));
 	json_object_object_add(totals, "setup_error", json_object_new_int64((int64_t)report_count(r, "setup-error")));
 	json_object_object_add(totals, "skipped", json_object_new_int64((int64_t)r->n_skipped));
+	json_object_object_add(totals, "suspicious", json_object_new_int64((int64_t)report_suspicious(r)));
 	json_object_object_add(o, "totals", totals);
 	return o;
 }

@@ -31,5 +31,7 @@ int report_write_json(const char *path, const struct run_report *r);
 void report_free_skipped(struct run_report *r);
 /* Counts of scripts by outcome. */
 size_t report_count(const struct run_report *r, const char *outcome);
+/* Scripts whose record's verdict is "suspicious" (the tripwire's). */
+size_t report_suspicious(const struct run_report *r);
 
 #endif

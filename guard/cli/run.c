@@ -14,6 +14,7 @@
 #include "records.h"
 #include "replay_step.h"
 #include "report.h"
+#include "state_dir.h"
 #include "self_path.h"
 
 #include <errno.h>
@@ -269,7 +270,14 @@ int cmd_run(int argc, char **argv)
 		log_fail(errno, "run: pkgguard-sandbox next to pkgguard");
 		return CMD_FAIL;
 	}
-	snprintf(record_dir, sizeof(record_dir), "%s/pkgguard-run-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	/* Records and the quarantine are kept in the user's state directory
+	 * (`pkgguard records`); without one, in a temporary directory that
+	 * goes at the end. */
+	int keep = state_runs_dir(record_dir, sizeof(record_dir) - 32) == 0;
+	if (keep)
+		strcat(record_dir, "/run-XXXXXX");
+	else
+		snprintf(record_dir, sizeof(record_dir), "%s/pkgguard-run-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(record_dir)) {
 		log_fail(errno, "run: mkdtemp %s", record_dir);
 		free(sandbox);
@@ -310,9 +318,18 @@ int cmd_run(int argc, char **argv)
 	if (status == 0 && o.strict && report_count(&rep, "ok") != rep.scripts.n) {
 		log_info("run: --strict: a script failed or was stopped in the sandbox");
 		status = CMD_RUN_STRICT;
+	} else if (status == 0 && o.strict && report_suspicious(&rep)) {
+		log_info("run: --strict: the tripwire found a script suspicious");
+		status = CMD_RUN_STRICT;
 	}
 out:
-	nftw(record_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	for (size_t i = 0; keep && i < rep.scripts.n; i++)
+		if (rep.scripts.v[i].quarantine || (rep.scripts.v[i].verdict && strcmp(rep.scripts.v[i].verdict, "suspicious") == 0))
+			keep = 2;
+	if (keep == 2)
+		log_info("run: records kept in %s", record_dir);
+	else
+		nftw(record_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	records_free(&rep.scripts);
 	pkgtree_free(&before);
 	report_free_skipped(&rep);

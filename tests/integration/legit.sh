@@ -65,7 +65,9 @@ install() {
 		cat "$work/d.err"
 		return $_rc
 	fi
-	WRAP="$PG run --" install_with "$@"
+	# --strict: exit 3 when the tripwire finds a script suspicious (issue 13):
+	# a legitimate script must come out clean.
+	WRAP="$PG run --strict --" install_with "$@"
 }
 install_with() {
 	_pm=$1

@@ -73,10 +73,13 @@ if python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 s = r["scripts"]
-assert r["schema"] == 1 and r["package_manager"] == "npm" and r["mode"] == "routed", r
+assert r["schema"] == 2 and r["package_manager"] == "npm" and r["mode"] == "routed", r
 assert len(s) == 1 and s[0]["package"] == "host-recorder" and s[0]["version"] == "1.0.0", s
 assert s[0]["event"] == "postinstall" and s[0]["outcome"] == "ok" and s[0]["exit_status"] == 0, s
 assert s[0]["confinement"] == "namespaces" and r["totals"]["ok"] == 1, r
+# schema 2: the verdict of the tripwire; the host-recorder only writes its own directory
+assert s[0]["verdict"] == "clean" and s[0]["reason"] is None and r["totals"]["suspicious"] == 0, s
+assert isinstance(s[0]["findings"], list) and s[0]["quarantine"] is None, s
 ' "$work/report.json" 2>"$work/py"; then
 	pass "run: --report writes the documented JSON"
 else

@@ -1,0 +1,174 @@
+#!/bin/sh
+# tripwire.sh — the install-time tripwire (issue 13): what a sandboxed
+# script tried is in its record, with a verdict. The axios-style dropper
+# (tests/fixtures/attacks/dropper), installed with npm through
+# `pkgguard run --strict --report`, must leave: the C2's DNS name, the C2's
+# address and port, the dropped second stage with its sha256 and a
+# quarantined copy (0600, not executable), the killed second stage process,
+# its rewritten package.json and deleted setup.js, the verdict suspicious,
+# exit 3. CONTROL: the same install without pkgguard really drops, starts
+# and rewrites. A script cannot reach its record or quarantine (write,
+# symlink, fill), and a quarantined copy is bounded. The legitimate corpus
+# comes out clean in legit.sh (it runs with --strict).
+. tests/lib.sh
+top=$(pwd)
+BUILD=${BUILD:-build}
+PG=$top/$BUILD/pkgguard
+SB=$top/$BUILD/pkgguard-sandbox
+export PKGGUARD_PROFILE_PATH=$top/profiles
+
+command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 || { skip "tripwire" "npm or node is not installed"; exit 0; }
+[ -x "$PG" ] && [ -x "$SB" ] || { fail "tripwire" "not built"; exit 0; }
+work=$(mktemp -d /var/tmp/pkgguard-tripwire.XXXXXX) || exit 1
+chmod 755 "$work"
+TAG=pgtw$$x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+export XDG_STATE_HOME=$work/state
+cleanup() {
+	for f in "$work"/*.pid; do
+		[ -f "$f" ] || continue
+		p=$(cat "$f" 2>/dev/null)
+		case "$p" in '' | *[!0-9]* | 0 | 1) ;; *) kill "$p" 2>/dev/null ;; esac
+	done
+	rm -f /tmp/*"$TAG"*
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# The dropper, armed: a C2 name (no DNS answers here), then the address it
+# "resolves to" (TEST-NET-3, routed nowhere), like the real one.
+cp -r "$top/tests/fixtures/attacks/dropper" "$work/src"
+C2="c2-$TAG.example:8000,203.0.113.7:8000"
+printf '{ "c2": "%s", "work": "%s", "home": "%s", "tag": "%s" }\n' "$C2" "$work" "$work/home" "$TAG" >"$work/src/attack.json"
+(cd "$work" && npm pack --silent "$work/src" >/dev/null 2>&1) || { fail "tripwire" "npm pack failed"; exit 0; }
+tgz=$work/attack-dropper-1.0.0.tgz
+mkdir -p "$work/home"
+
+project() { # DIR
+	mkdir -p "$1"
+	printf '{ "name": "tw-project", "version": "1.0.0", "private": true,\n  "allowScripts": { "attack-dropper": true, "file:%s": true } }\n' "$tgz" >"$1/package.json"
+}
+install() { # DIR [WRAP...]
+	_d=$1
+	shift
+	(cd "$_d" && HOME=$work/home npm_config_cache=$work/npm-cache PKGGUARD_TEST_C2= timeout 90 "$@" \
+		npm install --no-audit --no-fund --no-update-notifier --offline "$tgz")
+}
+
+# CONTROL: without pkgguard the harm happens (the C2 is unreachable here
+# too, so the dropper goes on to its second stage at once).
+project "$work/plain"
+install "$work/plain" env npm_config_script_shell=/bin/sh >/dev/null 2>&1
+i=0
+while [ ! -s "$work/ld-$TAG.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -f "/tmp/ld-$TAG.sh" ] && [ -s "$work/ld-$TAG.pid" ] && [ ! -e "$work/plain/node_modules/attack-dropper/setup.js" ] &&
+	! grep -q postinstall "$work/plain/node_modules/attack-dropper/package.json"; then
+	pass "control: the dropper drops /tmp/ld-TAG.sh, starts it, deletes setup.js and rewrites package.json"
+else
+	fail "control: the dropper drops /tmp/ld-TAG.sh, starts it, deletes setup.js and rewrites package.json" "vacuous: the harm did not happen"
+fi
+kill "$(cat "$work/ld-$TAG.pid" 2>/dev/null)" 2>/dev/null
+rm -f "/tmp/ld-$TAG.sh" "$work/ld-$TAG.pid"
+
+# Sandboxed, with the tripwire.
+project "$work/sb"
+out=$(install "$work/sb" "$PG" run --strict --report "$work/report.json" -- 2>&1)
+rc=$?
+if [ $rc = 3 ]; then
+	pass "pkgguard run --strict exits 3 for a suspicious script that exited 0"
+else
+	fail "pkgguard run --strict exits 3 for a suspicious script that exited 0" "exit $rc: $(echo "$out" | tail -n 5 | tr '\n' ' ')"
+fi
+if echo "$out" | grep -Eq 'attack-dropper@1.0.0 +postinstall +0 .*ok, SUSPICIOUS: '; then
+	pass "the table's row says suspicious, with a reason"
+else
+	fail "the table's row says suspicious, with a reason" "$(echo "$out" | grep -E 'postinstall|pkgguard:' | tr '\n' ' ')"
+fi
+if [ ! -e "/tmp/ld-$TAG.sh" ] && [ ! -s "$work/ld-$TAG.pid" ]; then
+	pass "contained: nothing dropped on the host, no second stage ran"
+else
+	fail "contained: nothing dropped on the host, no second stage ran" "it did"
+fi
+
+# What the report says (node reads the JSON).
+check() { # NAME JS-EXPRESSION over s (the dropper's script entry) and r (the report)
+	if node -e '
+		const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const s = r.scripts.find((x) => x.package === "attack-dropper");
+		const f = (k) => (s ? s.findings : []).filter((x) => x.kind === k);
+		const tag = process.argv[2];
+		process.exit(('"$2"') ? 0 : 1);' "$work/report.json" "$TAG" 2>/dev/null; then
+		pass "$1"
+	else
+		fail "$1" "$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(JSON.stringify(r.scripts.map((s)=>[s.package,s.verdict,s.findings])))' "$work/report.json" 2>&1 | cut -c1-600)"
+	fi
+}
+check "report schema 2, verdict suspicious, totals count it" 'r.schema === 2 && s.verdict === "suspicious" && r.totals.suspicious === 1'
+check "record: the C2 name looked up" 'f("dns").some((x) => x.name === "c2-" + tag + ".example")'
+check "record: the C2 address and port tried (tcp)" 'f("connect").some((x) => x.address === "203.0.113.7" && x.port === 8000 && x.protocol === "tcp" && !x.local)'
+check "record: the dropped second stage, executable, with sha256 and a quarantined copy" 'f("file-left").some((x) => x.path === "/tmp/ld-" + tag + ".sh" && x.executable && /^[0-9a-f]{64}$/.test(x.sha256) && x.quarantine && x.severity === "suspicious")'
+check "record: the second stage process, killed" 'f("process-left").some((x) => x.cmdline.includes("ld-" + tag + ".sh") && x.severity === "suspicious")'
+check "record: package.json rewritten and setup.js deleted" 'f("self-modified").some((x) => x.path === "package.json" && x.change === "rewrote") && f("self-modified").some((x) => x.path === "setup.js" && x.change === "deleted")'
+
+# The quarantined copy: the file's bytes (its sha256), 0600, in the
+# user's state directory.
+q=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const s=r.scripts.find((x)=>x.package==="attack-dropper");const f=s.findings.find((x)=>x.kind==="file-left"&&x.path.endsWith(".sh"));console.log(s.quarantine+"/"+f.quarantine.split("/").pop()+" "+f.sha256)' "$work/report.json" 2>/dev/null)
+qf=${q% *}
+qs=${q#* }
+case "$qf" in "$XDG_STATE_HOME"/pkgguard/runs/run-*) inside=1 ;; *) inside=0 ;; esac
+if [ $inside = 1 ] && [ -f "$qf" ] && [ "$(sha256sum <"$qf" | cut -d' ' -f1)" = "$qs" ] && [ "$(stat -c %a "$qf")" = 600 ] &&
+	[ "$(stat -c %a "$(dirname "$qf")")" = 700 ]; then
+	pass "the quarantined copy has the recorded sha256, mode 0600, in a 0700 directory of the state directory"
+else
+	fail "the quarantined copy has the recorded sha256, mode 0600, in a 0700 directory of the state directory" "$q $(ls -la "$(dirname "$qf")" 2>&1 | tr '\n' ' ')"
+fi
+
+# A legitimate script: clean, no findings beyond information.
+mkdir -p "$work/ok"
+echo '{"name":"ok","version":"1.0.0"}' >"$work/ok/package.json"
+mkdir -p "$work/rec"
+(cd "$work/ok" && PKGGUARD_RECORD_DIR=$work/rec "$SB" --pkg-dir "$work/ok" -c 'echo hi > out.txt; cat ~/.npmrc >/dev/null; mkdir -p build && echo x > build/y') >/dev/null 2>&1
+if grep -q '"verdict": "clean"' "$work"/rec/*.json 2>/dev/null && grep -q '"decoy-opened", "severity": "info"' "$work"/rec/*.json; then
+	pass "a script that builds in its directory and reads ~/.npmrc (as a nested npm does) is clean"
+else
+	fail "a script that builds in its directory and reads ~/.npmrc (as a nested npm does) is clean" "$(cat "$work"/rec/*.json 2>&1 | tr '\n' ' ' | cut -c1-400)"
+fi
+
+# Tampering: the script is told where its record directory is and tries to
+# write there, plant a symlink, and fill the quarantine with a big file.
+rm -rf "$work/rec" && mkdir -p "$work/rec"
+(cd "$work/ok" && PKGGUARD_RECORD_DIR=$work/rec "$SB" --pkg-dir "$work/ok" -c "
+	echo forged > '$work/rec/forged.json'; ln -s /etc/passwd '$work/rec/x.quarantine'
+	head -c 3000000 /dev/zero > /tmp/big; ln -s /etc/shadow /tmp/link; echo ok") >/dev/null 2>&1
+n=$(ls -A "$work/rec" | grep -cv -e '\.json$' -e '\.quarantine$')
+big=$(find "$work/rec" -name '*-big' -type f 2>/dev/null | head -n 1)
+if [ ! -e "$work/rec/forged.json" ] && [ ! -L "$work/rec/x.quarantine" ] && [ "$n" = 0 ] && [ -n "$big" ] &&
+	[ "$(stat -c %s "$big")" -le 1048576 ] && grep -q '"size": 3000000' "$work"/rec/*.json &&
+	! find "$work/rec" -type l | grep -q .; then
+	pass "a script cannot write, link or overfill its record directory; a big file's copy is bounded (1 MiB)"
+else
+	fail "a script cannot write, link or overfill its record directory; a big file's copy is bounded (1 MiB)" "$(ls -laR "$work/rec" | tr '\n' ' ' | cut -c1-400)"
+fi
+
+# Without user namespaces (simulated: a user namespace of our own whose
+# max_user_namespaces is 0): no DNS stub, but decoys, files and processes
+# left are recorded all the same. CONTROL: the simulation really refuses
+# user namespaces.
+FBSH='echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"'
+if ! unshare -Ur sh -c "$FBSH" fb true 2>/dev/null || unshare -Ur sh -c "$FBSH" fb unshare -U true 2>/dev/null; then
+	skip "fallback: files, decoys and processes recorded" "cannot simulate a host without user namespaces here"
+else
+	rm -rf "$work/rec" && mkdir -p "$work/rec"
+	(cd "$work/ok" && PKGGUARD_RECORD_DIR=$work/rec unshare -Ur sh -c "$FBSH" fb "$SB" --pkg-dir "$work/ok" -c '
+		cat ~/.ssh/id_ed25519 >/dev/null; printf "#!/bin/sh\nsleep 30\n" > "$TMPDIR/st2.sh"; chmod 755 "$TMPDIR/st2.sh"
+		setsid sh "$TMPDIR/st2.sh" </dev/null >/dev/null 2>&1 &') >/dev/null 2>&1
+	r=$(cat "$work"/rec/*.json 2>/dev/null)
+	if echo "$r" | grep -q '"confinement": "fallback"' && echo "$r" | grep -q '"verdict": "suspicious"' &&
+		echo "$r" | grep -q '"decoy-opened", "severity": "suspicious".*id_ed25519' &&
+		echo "$r" | grep -q '"path": "\$TMPDIR/st2.sh".*"executable": true' &&
+		echo "$r" | grep -q '"process-left".*st2.sh' && echo "$r" | grep -q 'no DNS stub'; then
+		pass "fallback: files, decoys and processes recorded (no DNS stub, said so)"
+	else
+		fail "fallback: files, decoys and processes recorded (no DNS stub, said so)" "$(echo "$r" | tr '\n' ' ' | cut -c1-500)"
+	fi
+fi
