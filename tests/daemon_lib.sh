@@ -58,6 +58,17 @@ start_daemon_with() {
 }
 # start_daemon MODE — the daemon with no config file, in MODE.
 start_daemon() { start_daemon_with --config /dev/null --mode "$1"; }
+# daemon_starts_or_fail NAME — a suite's first step, as root: the daemon
+# starts in enforce mode (and is stopped again), or the suite FAILS with the
+# daemon's own last line and ends. Never a skip: as root a daemon that
+# cannot start is what these suites exist to catch.
+daemon_starts_or_fail() {
+	if ! start_daemon enforce; then
+		fail "$1" "the daemon does not start: $(tail -n 2 "$work/d.err" | tr '\n' ' ')"
+		end_suite
+	fi
+	stop_daemon
+}
 # wait_log ERE [FROM] — 0 once a line of d.err (from line FROM on) matches
 # ERE, 1 after 5 s.
 wait_log() {

@@ -29,3 +29,14 @@ expect_fail() {
 	_n=$1; shift
 	if _out=$("$@" 2>&1); then fail "$_n" "succeeded but must not ($(printf '%s' "$_out" | tail -n 1))"; else pass "$_n"; fi
 }
+
+# How a suite ends, so that run-all.sh can tell a suite that ran to its end
+# from one that stopped half-way (rows lost without a word): the last line
+# of every suite is done_testing; a suite that stops early on purpose says
+# why in a skip or fail row first, then ends with end_suite. A suite that
+# exits without either is counted as a failure by run-all.sh.
+done_testing() { echo "# done [$T_SUITE]"; }
+end_suite() {
+	echo "# done [$T_SUITE] (ended early, see the row above)"
+	exit 0
+}

@@ -4,7 +4,8 @@
 # Unit tests are cmocka binaries (TAP output); integration suites are
 # tests/integration/*.sh, run as root and, where they say so, again as an
 # unprivileged test user. ONLY=unit runs the unit tests alone, ONLY=fuzz the
-# fuzz targets over their corpora (tests/fuzz/run.sh); ASAN=1 marks a
+# fuzz targets over their corpora (tests/fuzz/run.sh), SUITES="run build"
+# those integration suites alone; ASAN=1 marks a
 # sanitizer build (suites that cannot run under ASan skip themselves).
 set -u
 BUILD=${BUILD:-build}
@@ -12,18 +13,28 @@ export BUILD
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.unit" "$log.suite"' EXIT
 
 # cmocka's TAP says a skip as "not ok N # SKIP NAME": counted as a skip
-# (its reason is the test's "#" line before it).
+# (its reason is the test's "#" line before it). Its plan line "1..N" is
+# checked: a test program that dies half-way (a crash outside a child) has
+# reported fewer rows than it planned, and that is a failure.
 run_unit() {
 	for t in "$BUILD"/tests/test_*; do
 		[ -x "$t" ] || continue
-		CMOCKA_MESSAGE_OUTPUT=TAP "$t" 2>&1 | sed -n \
-			-e "s/^not ok [0-9]* # SKIP \(.*\)/ok - [unit\/$(basename "$t")] \1 # SKIP its reason is the # line above/p" \
-			-e "s/^\(not ok\|ok\) [0-9]* - /\1 - [unit\/$(basename "$t")] /p" \
-			-e 's/^# *\(.*\)/# \1/p'
+		u=$(basename "$t")
+		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log.unit" 2>&1
+		rc=$?
+		sed -n -e "s/^not ok [0-9]* # SKIP \(.*\)/ok - [unit\/$u] \1 # SKIP its reason is the # line above/p" \
+			-e "s/^\(not ok\|ok\) [0-9]* - /\1 - [unit\/$u] /p" \
+			-e 's/^# *\(.*\)/# \1/p' "$log.unit"
+		planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log.unit" | head -n 1)
+		got=$(grep -c -E '^(not )?ok [0-9]+' "$log.unit")
+		if [ -z "$planned" ] || [ "$got" -ne "$planned" ]; then
+			echo "not ok - [unit/$u] reported $got of ${planned:-?} planned tests (exit $rc): $(tail -n 2 "$log.unit" | tr '\n' ' ')"
+		fi
 	done
+	rm -f "$log.unit"
 }
 
 # The fuzz targets over their seed corpora (tests/fuzz/run.sh): one row per
@@ -46,6 +57,10 @@ ASAN_SUITES="profiles"
 # Suites that act on the whole machine (a fanotify daemon judges every exec)
 # run last, so a failure there cannot spill into the others.
 suites() {
+	if [ -n "${SUITES:-}" ]; then
+		for n in $SUITES; do echo "tests/integration/$n.sh"; done
+		return
+	fi
 	for s in tests/integration/*.sh; do
 		case "$s" in */daemon*.sh) ;; *) echo "$s" ;; esac
 	done
@@ -75,15 +90,33 @@ run_integration() {
 			echo "ok - [$name] suite # SKIP not run under sanitizers (the sandbox's rlimits refuse ASan's shadow memory)"
 			continue
 		fi
-		timeout 400 sh "$s" 2>&1 || echo "not ok - [$name] suite exited with status $?"
+		# Every row reaches the log: a suite that exits with an error, is
+		# killed, or stops before its done_testing (tests/lib.sh) without a
+		# row saying why, has lost rows, and is a failure.
+		{
+			timeout 400 sh "$s" 2>&1
+			echo "# exit $?"
+		} | tee "$log.suite"
+		rc=$(sed -n 's/^# exit \([0-9]*\)$/\1/p' "$log.suite" | tail -n 1)
+		rows=$(grep -c -E '^(not )?ok - ' "$log.suite")
+		if [ "$rc" != 0 ]; then
+			echo "not ok - [$name] suite exited with status $rc after $rows rows"
+		elif ! grep -q '^# done \[' "$log.suite"; then
+			echo "not ok - [$name] suite stopped before its end after $rows rows, without a row saying why (no done_testing)"
+		fi
+		echo "# [$name] $rows rows"
 		check_no_daemon "$name"
 	done
 }
 
 {
-	[ "${ONLY:-}" = fuzz ] || run_unit
-	[ "${ONLY:-}" = unit ] || run_fuzz
-	[ "${ONLY:-}" = unit ] || [ "${ONLY:-}" = fuzz ] || run_integration
+	if [ -n "${SUITES:-}" ]; then
+		run_integration
+	else
+		[ "${ONLY:-}" = fuzz ] || run_unit
+		[ "${ONLY:-}" = unit ] || run_fuzz
+		[ "${ONLY:-}" = unit ] || [ "${ONLY:-}" = fuzz ] || run_integration
+	fi
 } | tee "$log"
 
 passed=$(grep -c '^ok - ' "$log" | tr -d ' ')

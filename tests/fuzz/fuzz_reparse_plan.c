@@ -62,7 +62,8 @@ static void layout(const struct reparse_plan *p, uint64_t sp, uint64_t want_base
 				abort();
 			}
 		}
-		if (argv_addr + 8 * (p->n + 1) > base + size)
+		/* Offsets, not addresses: a base near 2^64 wraps both sides. */
+		if (argv_addr - base + 8 * (p->n + 1) > size)
 			abort();
 	}
 	if (reparse_layout_place(maps, sp, size, 256, &placed) == 0 &&

@@ -34,6 +34,10 @@ if [ -f "$bins/UNAVAILABLE" ]; then
 	exit
 fi
 
+# Leaks in the libraries we call, not in pkgguard (each one says why).
+LSAN_OPTIONS=suppressions=$top/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
+export LSAN_OPTIONS
+
 status=0
 for name in $(targets); do
 	bin=$bins/fuzz_$name

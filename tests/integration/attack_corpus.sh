@@ -28,9 +28,9 @@ PROBE=$top/$BUILD/tests/probe
 
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
 	skip "attack corpus" "npm or node is not installed"
-	exit 0
+	end_suite
 fi
-[ -x "$SB" ] && [ -x "$PROBE" ] || { fail "attack corpus" "$SB or $PROBE is not built"; exit 0; }
+[ -x "$SB" ] && [ -x "$PROBE" ] || { fail "attack corpus" "$SB or $PROBE is not built"; end_suite; }
 
 work=$(mktemp -d /var/tmp/pkgguard-attacks.XXXXXX) || exit 1
 [ -z "${CORPUS_DAEMON:-}" ] || . tests/daemon_lib.sh
@@ -89,7 +89,7 @@ listener=$!
 i=0
 while [ ! -s "$work/c2.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 port=$(cat "$work/c2.port" 2>/dev/null)
-[ -n "$port" ] || { fail "attack corpus" "the test listener did not start"; exit 0; }
+[ -n "$port" ] || { fail "attack corpus" "the test listener did not start"; end_suite; }
 C2=127.0.0.1:$port
 
 # Fixtures: a temp copy of each, armed with attack.json / attack.env (where
@@ -105,7 +105,7 @@ for n in $names; do
 	printf 'C2=%s\nWORK=%s\nTAG=%s\n' "$C2" "$work" "$TAG" >"$work/src-$n/attack.env"
 done
 (cd "$work/tarballs" && for n in $names; do npm pack --silent "$work/src-$n" >/dev/null 2>&1 || exit 1; done) ||
-	{ fail "attack corpus" "npm pack of the fixtures failed"; exit 0; }
+	{ fail "attack corpus" "npm pack of the fixtures failed"; end_suite; }
 
 # The fake HOME: canary secrets and files a wiper would take.
 make_home() { # DIR
@@ -430,3 +430,4 @@ elif ! command -v yarn >/dev/null 2>&1; then
 else
 	for n in $names; do row yarn "$n"; done
 fi
+done_testing

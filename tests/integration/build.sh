@@ -16,3 +16,4 @@ if command -v cppcheck >/dev/null 2>&1; then
 else
 	skip "cppcheck" "cppcheck is not installed"
 fi
+done_testing

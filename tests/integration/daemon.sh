@@ -35,13 +35,13 @@ export PKGGUARD_PROFILE_PATH=$top/profiles
 
 if [ "$(id -u)" != 0 ]; then
 	skip "pkgguardd suite" "needs root (fanotify permission events)"
-	exit 0
+	end_suite
 fi
 if ! command -v npm >/dev/null 2>&1; then
 	skip "pkgguardd suite" "npm is not installed"
-	exit 0
+	end_suite
 fi
-[ -x "$top/$BUILD/pkgguardd" ] || { fail "pkgguardd suite" "$BUILD/pkgguardd is not built"; exit 0; }
+[ -x "$top/$BUILD/pkgguardd" ] || { fail "pkgguardd suite" "$BUILD/pkgguardd is not built"; end_suite; }
 
 work=$(mktemp -d /var/tmp/pkgguard-daemon.XXXXXX)
 . tests/daemon_lib.sh
@@ -51,11 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if ! start_daemon enforce; then
-	skip "pkgguardd suite" "the daemon cannot start here: $(tail -n 1 "$work/d.err")"
-	exit 0
-fi
-stop_daemon
+daemon_starts_or_fail "pkgguardd suite"
 
 tar -czf "$work/canary.tgz" -C tests/fixtures/daemon --transform 's,^canary,package,' canary
 NPM_FLAGS="--no-audit --no-fund --prefer-offline --loglevel=error"
@@ -561,3 +557,4 @@ else
 	fail "kill -9 during npm reparses" "reparsed before the kill: $before, installs ended: $ended/4, stopped: '$left', left: '$alive'"
 fi
 for p in $alive; do kill "$p" 2>/dev/null; done
+done_testing

@@ -12,11 +12,11 @@
 . tests/lib.sh
 if [ "$(id -u)" != 0 ]; then
 	skip "attack corpus under pkgguardd" "needs root (fanotify permission events, ptrace of any process)"
-	exit 0
+	end_suite
 fi
 if [ ! -x "${BUILD:-build}/pkgguardd" ]; then
 	fail "attack corpus under pkgguardd" "${BUILD:-build}/pkgguardd is not built"
-	exit 0
+	end_suite
 fi
 unset PKGGUARD_PROFILE_PATH
 CORPUS_DENV="PKGGUARD_PROFILE_PATH=$(pwd)/profiles"

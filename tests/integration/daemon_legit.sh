@@ -7,7 +7,7 @@
 . tests/lib.sh
 if [ "$(id -u)" != 0 ]; then
 	skip "legitimate scripts under pkgguardd" "needs root (fanotify permission events, ptrace of any process)"
-	exit 0
+	end_suite
 fi
 LEGIT_DAEMON=1
 . tests/integration/legit.sh

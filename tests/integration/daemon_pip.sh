@@ -48,23 +48,23 @@ PROBE=$top/$BUILD/tests/probe
 
 if [ "$(id -u)" != 0 ]; then
 	skip "pip under pkgguardd" "needs root (fanotify permission events, ptrace of any process)"
-	exit 0
+	end_suite
 fi
 if [ ! -x "$top/$BUILD/pkgguardd" ] || [ ! -x "$PROBE" ]; then
 	fail "pip under pkgguardd" "$BUILD/pkgguardd or $PROBE is not built"
-	exit 0
+	end_suite
 fi
 if [ ! -x "$PY" ]; then
 	skip "pip under pkgguardd" "Debian's python3 ($PY) is not installed"
-	exit 0
+	end_suite
 fi
 if ! "$PY" -I -c 'import ensurepip' >/dev/null 2>&1; then
 	skip "pip under pkgguardd" "python3-venv is not installed (no ensurepip for $PY)"
-	exit 0
+	end_suite
 fi
 if ! "$PY" -I -c 'import setuptools' >/dev/null 2>&1; then
 	skip "pip under pkgguardd" "python3-setuptools is not installed"
-	exit 0
+	end_suite
 fi
 # The C extension rows need Python's headers (python3-dev).
 HAVE_DEV=0
@@ -103,7 +103,7 @@ listener=$!
 i=0
 while [ ! -s "$work/c2.log.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 port=$(cat "$work/c2.log.port" 2>/dev/null)
-[ -n "$port" ] && [ "$port" != 0 ] || { fail "pip under pkgguardd" "the test listener did not start"; exit 0; }
+[ -n "$port" ] && [ "$port" != 0 ] || { fail "pip under pkgguardd" "the test listener did not start"; end_suite; }
 c2_lines() { wc -l <"$work/c2.log" | tr -d ' '; }
 
 mkdir -p "$work/drop" "$work/run" "$work/cache"
@@ -185,7 +185,7 @@ daemon_says() { grep -E 'deny|reparse|error|warning' "$work/d.err" 2>/dev/null |
 make_home
 if ! new_venv venv-ctl; then
 	fail "setup" "python3 -m venv failed: $(tail_of "$work/venv-ctl.out")"
-	exit 0
+	end_suite
 fi
 # control_attack NAME PATH — the attack installed without the daemon, built
 # through PATH ("pyproject.toml": the PEP 517 hook; "setup.py": pip's legacy
@@ -241,11 +241,7 @@ else
 fi
 
 # ------------------------------------------------------------- under pkgguardd
-if ! start_daemon enforce; then
-	skip "pip under pkgguardd" "the daemon cannot start here: $(tail -n 1 "$work/d.err")"
-	exit 0
-fi
-stop_daemon
+daemon_starts_or_fail "pip under pkgguardd"
 
 # leaks PATTERN — files holding PATTERN on the host: in the work directory
 # (not the fake HOME, not the controls' copies) and in /tmp since the stamp.
@@ -405,4 +401,4 @@ if new_venv venv-home; then
 else
 	fail "enforce, from \$HOME: setup" "python3 -m venv failed: $(tail_of "$work/venv-home.out")"
 fi
-exit 0
+done_testing

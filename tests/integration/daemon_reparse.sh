@@ -30,12 +30,12 @@ top=$(pwd)
 BUILD=${BUILD:-build}
 if [ "$(id -u)" != 0 ]; then
 	skip "reparse suite" "needs root (fanotify permission events, ptrace of any process)"
-	exit 0
+	end_suite
 fi
-[ -x "$top/$BUILD/pkgguardd" ] || { fail "reparse suite" "$BUILD/pkgguardd is not built"; exit 0; }
+[ -x "$top/$BUILD/pkgguardd" ] || { fail "reparse suite" "$BUILD/pkgguardd is not built"; end_suite; }
 if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import subprocess, sys; subprocess._USE_VFORK; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
 	skip "reparse suite" "needs /usr/bin/python3 >= 3.11 (subprocess._USE_VFORK) for the stand-in package manager"
-	exit 0
+	end_suite
 fi
 
 work=$(mktemp -d /var/tmp/pkgguard-reparse.XXXXXX)
@@ -380,3 +380,4 @@ assert 0 < l["p50"] <= l["p99"], l
 	fi
 	stop_daemon
 fi
+done_testing

@@ -209,3 +209,4 @@ elif [ "$rc" -eq 0 ]; then
 else
 	fail "every guarantee holds: exit 0" "exit $rc: $(tail -n 1 "$tmp/out")"
 fi
+done_testing

@@ -27,13 +27,13 @@ unset XDG_CONFIG_HOME XDG_DATA_HOME npm_config_script_shell PNPM_CONFIG_SCRIPT_S
 
 if [ ! -x "$PG" ]; then
 	skip "enable/disable" "$PG is not built yet"
-	exit 0
+	end_suite
 fi
 if ! command -v npm >/dev/null 2>&1; then
 	skip "enable/disable" "npm is not installed"
-	exit 0
+	end_suite
 fi
-[ -x "$SB" ] || { fail "enable/disable" "$SB is not built"; exit 0; }
+[ -x "$SB" ] || { fail "enable/disable" "$SB is not built"; end_suite; }
 
 work=$(mktemp -d /var/tmp/pkgguard-enable.XXXXXX)
 chmod 755 "$work"
@@ -61,7 +61,7 @@ tarballs=$work/tarballs
 mkdir -p "$tarballs"
 (cd "$tarballs" && npm pack --silent "$top/tests/fixtures/host-recorder" >/dev/null 2>&1)
 tgz=$tarballs/host-recorder-1.0.0.tgz
-[ -f "$tgz" ] || { fail "enable/disable" "npm pack of tests/fixtures/host-recorder failed"; exit 0; }
+[ -f "$tgz" ] || { fail "enable/disable" "npm pack of tests/fixtures/host-recorder failed"; end_suite; }
 
 # npm_project DIR — a project that approves host-recorder's postinstall.
 npm_project() {
@@ -307,3 +307,4 @@ pnpm_rows() {
 pnpm_rows
 
 expect_fail "yarn cannot be enabled (it ignores script-shell for install scripts)" "$PG" enable yarn
+done_testing

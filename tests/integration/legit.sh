@@ -11,8 +11,8 @@ BUILD=${BUILD:-build}
 PG=$top/$BUILD/pkgguard
 export PKGGUARD_PROFILE_PATH=$top/profiles
 
-[ -x "$PG" ] || { fail "legit suite" "$PG is not built"; exit 0; }
-command -v npm >/dev/null 2>&1 || { skip "legit suite" "npm is not installed"; exit 0; }
+[ -x "$PG" ] || { fail "legit suite" "$PG is not built"; end_suite; }
+command -v npm >/dev/null 2>&1 || { skip "legit suite" "npm is not installed"; end_suite; }
 work=$(mktemp -d /var/tmp/pkgguard-legit.XXXXXX)
 if [ -n "${LEGIT_DAEMON:-}" ]; then
 	. tests/daemon_lib.sh
@@ -153,3 +153,4 @@ for pm in npm pnpm yarn; do
 		fail "$pm: node-gyp builds a C addon offline in the sandbox, and it loads" "$(echo "$out" | tail -n 6)"
 	fi
 done
+done_testing

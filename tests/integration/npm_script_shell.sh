@@ -13,9 +13,9 @@ export PKGGUARD_PROFILE_PATH=$top/profiles
 
 if ! command -v npm >/dev/null 2>&1; then
 	skip "npm script-shell suite" "npm is not installed"
-	exit 0
+	end_suite
 fi
-[ -x "$SB" ] && [ -x "$PROBE" ] || { fail "npm script-shell suite" "$SB or $PROBE is not built"; exit 0; }
+[ -x "$SB" ] && [ -x "$PROBE" ] || { fail "npm script-shell suite" "$SB or $PROBE is not built"; end_suite; }
 
 work=$(mktemp -d /var/tmp/pkgguard-npm.XXXXXX)
 listener=""
@@ -131,3 +131,4 @@ else
 		fail "npm install: node-gyp builds a C addon inside the sandbox, and it loads" "$out"
 	fi
 fi
+done_testing

@@ -13,7 +13,7 @@ BUILD=${BUILD:-build}
 SB=$BUILD/pkgguard-sandbox
 if [ ! -x "$SB" ]; then
 	skip "profiles" "$SB is not built"
-	exit 0
+	end_suite
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -179,3 +179,4 @@ if [ "$rc" -eq 125 ] && grep -q 'not an absolute path' "$tmp/err"; then
 else
 	fail "--only-profiles with a relative directory is refused" "exit $rc ($(head -c 300 "$tmp/err" | tr '\n' ' '))"
 fi
+done_testing

@@ -20,11 +20,11 @@ export PKGGUARD_PROFILE_PATH=$top/profiles
 
 if [ ! -x "$PG" ]; then
 	skip "replay suite" "pkgguard not built yet"
-	exit 0
+	end_suite
 fi
 if ! command -v npm >/dev/null 2>&1; then
 	skip "replay suite" "npm is not installed"
-	exit 0
+	end_suite
 fi
 
 work=$(mktemp -d /var/tmp/pkgguard-replay.XXXXXX) || exit 1
@@ -35,7 +35,7 @@ quiet="--no-audit --no-fund --no-update-notifier"
 
 for d in "$top"/tests/fixtures/replay/*/; do
 	(cd "$d" && npm pack --silent --pack-destination "$work/src" >/dev/null 2>&1) ||
-		{ fail "replay suite" "npm pack $d failed"; exit 0; }
+		{ fail "replay suite" "npm pack $d failed"; end_suite; }
 done
 
 # make_project DIR [required-failing]
@@ -156,3 +156,4 @@ else
 	fail "npm: pkgguard run --all-scripts succeeds" "exit $rc: $(tail -n 3 "$work/npm.log" | tr '\n' ' ')"
 fi
 check npm "$work/npm"
+done_testing

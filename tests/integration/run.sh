@@ -9,7 +9,7 @@ BUILD=${BUILD:-build}
 PG=$top/$BUILD/pkgguard
 export PKGGUARD_PROFILE_PATH=$top/profiles
 
-[ -x "$PG" ] || { fail "pkgguard run suite" "$PG is not built"; exit 0; }
+[ -x "$PG" ] || { fail "pkgguard run suite" "$PG is not built"; end_suite; }
 work=$(mktemp -d /var/tmp/pkgguard-run.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM
 cd "$work" || exit 1
@@ -41,7 +41,7 @@ expect_usage "unknown subcommand" 2 frobnicate
 
 if ! command -v npm >/dev/null 2>&1; then
 	skip "pkgguard run -- npm install" "npm is not installed"
-	exit 0
+	end_suite
 fi
 
 fix=$top/tests/fixtures
@@ -288,3 +288,4 @@ if command -v yarn >/dev/null 2>&1; then
 else
 	skip "run: yarn: the project's own postinstall is replayed" "yarn is not installed"
 fi
+done_testing

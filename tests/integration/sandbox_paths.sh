@@ -26,11 +26,11 @@ SB=${PKGGUARD_SANDBOX:-$BUILD/pkgguard-sandbox}
 case $SB in /*) ;; *) SB=$top/$SB ;; esac
 if [ ! -x "$SB" ]; then
 	fail "setup" "$SB is not built"
-	exit 0
+	end_suite
 fi
 
-WV=$(mktemp -d /var/tmp/pkgguard-paths.XXXXXX) || { fail setup "mktemp /var/tmp"; exit 0; }
-WT=$(mktemp -d /tmp/pkgguard-paths.XXXXXX) || { rm -rf "$WV"; fail setup "mktemp /tmp"; exit 0; }
+WV=$(mktemp -d /var/tmp/pkgguard-paths.XXXXXX) || { fail setup "mktemp /var/tmp"; end_suite; }
+WT=$(mktemp -d /tmp/pkgguard-paths.XXXXXX) || { rm -rf "$WV"; fail setup "mktemp /tmp"; end_suite; }
 chmod 755 "$WV" "$WT"
 trap 'rm -rf "$WV" "$WT"' EXIT
 trap 'exit 130' INT TERM HUP
@@ -233,4 +233,4 @@ if [ "$(id -u)" = 0 ]; then
 else
 	run_pass "$(id -un)" "$(id -u)" "$(id -g)"
 fi
-exit 0
+done_testing

@@ -35,17 +35,17 @@ TUSER=pkgguardsv
 for _b in "$SB_BUILT" "$NOLL_BUILT"; do
 	if [ ! -x "$_b" ]; then
 		fail "setup" "$_b is not built (make test-bins)"
-		exit 0
+		end_suite
 	fi
 done
 if [ "${ASAN:-0}" = 1 ]; then
 	skip "suite" "the ASan-built engine cannot run its confined child (rlimits)"
-	exit 0
+	end_suite
 fi
 
 base=${PKGGUARD_IT_BASE:-/home}
 [ -d "$base" ] && [ -w "$base" ] || base=/var/tmp
-WORK=$(mktemp -d "$base/pkgguard-sv.XXXXXX") || { fail setup "mktemp"; exit 0; }
+WORK=$(mktemp -d "$base/pkgguard-sv.XXXXXX") || { fail setup "mktemp"; end_suite; }
 chmod 755 "$WORK"
 MADE_USER=0
 TRACKED=""
@@ -410,3 +410,4 @@ if [ $IS_ROOT = 1 ]; then
 		skip "unprivileged pass" "could not create the test user $TUSER"
 	fi
 fi
+done_testing

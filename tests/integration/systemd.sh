@@ -302,3 +302,4 @@ EOF
 else
 	skip "status against a stand-in daemon" "python3 is not installed"
 fi
+done_testing
