@@ -17,8 +17,8 @@ PG=$top/$BUILD/pkgguard
 SB=$top/$BUILD/pkgguard-sandbox
 export PKGGUARD_PROFILE_PATH=$top/profiles
 
-command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 || { skip "tripwire" "npm or node is not installed"; exit 0; }
-[ -x "$PG" ] && [ -x "$SB" ] || { fail "tripwire" "not built"; exit 0; }
+command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 || { skip "tripwire" "npm or node is not installed"; end_suite; }
+[ -x "$PG" ] && [ -x "$SB" ] || { fail "tripwire" "not built"; end_suite; }
 work=$(mktemp -d /var/tmp/pkgguard-tripwire.XXXXXX) || exit 1
 chmod 755 "$work"
 TAG=pgtw$$x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
@@ -40,7 +40,7 @@ trap 'exit 1' INT TERM HUP
 cp -r "$top/tests/fixtures/attacks/dropper" "$work/src"
 C2="c2-$TAG.example:8000,203.0.113.7:8000"
 printf '{ "c2": "%s", "work": "%s", "home": "%s", "tag": "%s" }\n' "$C2" "$work" "$work/home" "$TAG" >"$work/src/attack.json"
-(cd "$work" && npm pack --silent "$work/src" >/dev/null 2>&1) || { fail "tripwire" "npm pack failed"; exit 0; }
+(cd "$work" && npm pack --silent "$work/src" >/dev/null 2>&1) || { fail "tripwire" "npm pack failed"; end_suite; }
 tgz=$work/attack-dropper-1.0.0.tgz
 mkdir -p "$work/home"
 
@@ -172,3 +172,4 @@ else
 		fail "fallback: files, decoys and processes recorded (no DNS stub, said so)" "$(echo "$r" | tr '\n' ' ' | cut -c1-500)"
 	fi
 fi
+done_testing
