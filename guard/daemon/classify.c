@@ -241,15 +241,17 @@ static bool is_sandbox(const struct classifier *c, bool known, dev_t dev, ino_t 
 	return c->sandbox_known && known && dev == c->sandbox_dev && ino == c->sandbox_ino;
 }
 
-static bool path_is_helper(const struct strlist *helpers, const char *path)
+enum helper_match classify_helper_match(const struct strlist *helpers, const char *path)
 {
 	size_t blen;
 	const char *b;
 
 	if (!path || !*path)
-		return false;
+		return HELPER_NONE;
+	if (path[0] == '/' && list_has(helpers, path, strlen(path)))
+		return HELPER_BY_PATH;
 	b = base_of(path, strlen(path), &blen);
-	return list_has(helpers, b, blen);
+	return list_has(helpers, b, blen) ? HELPER_BY_NAME : HELPER_NONE;
 }
 
 /* Inside a pkgguard sandbox: some ancestor (or itself) runs the trusted
@@ -283,26 +285,38 @@ static void remember_sandboxed(struct classifier *c, const struct proc_info *cha
 
 static enum reason descendant_reason(struct classifier *c, const struct proc_info *chain,
 				     size_t n, size_t root, const struct exec_file *file,
-				     const struct pm_matcher *pm)
+				     const struct pm_matcher *pm, enum rule *rule)
 {
+	enum helper_match h;
 	size_t k;
 
-	if (is_sandbox(c, true, file->dev, file->ino))
+	if (is_sandbox(c, true, file->dev, file->ino)) {
+		*rule = RULE_SANDBOX_BINARY;
 		return REASON_SANDBOX_EXEC;
+	}
 	k = sandbox_ancestor(c, chain, n);
 	if (k < n) {
 		remember_sandboxed(c, chain, k);
+		*rule = RULE_SANDBOX_ANCESTOR;
 		return REASON_IN_SANDBOX;
 	}
-	/* The package manager's own fork exec'ing a helper (git)... */
-	if (root == 1 && is_fork_of_parent(chain, n, 0) && path_is_helper(pm->helpers, file->path))
+	/* The package manager's own fork exec'ing a helper (git), a file only
+	 * root could have put where it lies (helper_trust.h)... */
+	h = root == 1 && is_fork_of_parent(chain, n, 0) ? classify_helper_match(pm->helpers, file->path)
+							 : HELPER_NONE;
+	if (h != HELPER_NONE && file->trusted) {
+		*rule = h == HELPER_BY_PATH ? RULE_HELPER_BY_PATH : RULE_HELPER_BY_NAME;
 		return REASON_HELPER;
+	}
 	/* ...and whatever that helper runs (git runs git-upload-pack, ssh;
 	 * lsb_release, a shell script, runs getopt and tr). */
 	if (root >= 1 && chain[root - 1].ppid == chain[root].pid &&
-	    (path_is_helper(pm->helpers, chain[root - 1].exe) ||
-	     cache_get(c, chain[root - 1].pid, chain[root - 1].start, CACHE_HELPER)))
+	    ((chain[root - 1].exe_trusted && classify_helper_match(pm->helpers, chain[root - 1].exe) != HELPER_NONE) ||
+	     cache_get(c, chain[root - 1].pid, chain[root - 1].start, CACHE_HELPER))) {
+		*rule = RULE_HELPER_SUBTREE;
 		return REASON_HELPER;
+	}
+	*rule = h != HELPER_NONE ? RULE_UNTRUSTED_HELPER : RULE_PM_DESCENDANT;
 	return REASON_UNSANDBOXED;
 }
 
@@ -316,10 +330,12 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	out->verdict = VERDICT_ALLOW;
 	if (n == 0) {
 		out->reason = REASON_UNRELATED;
+		out->rule = RULE_NO_PM_ANCESTOR;
 		return;
 	}
 	if (classify_cached(c, chain[0].pid, chain[0].start)) {
 		out->reason = REASON_CACHED;
+		out->rule = RULE_CACHED;
 		return;
 	}
 	/* Inside a sandbox seen before: nothing above matters (a package
@@ -328,12 +344,14 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 		if (classify_known_sandboxed(c, &chain[i])) {
 			remember_sandboxed(c, chain, i);
 			out->reason = REASON_IN_SANDBOX;
+			out->rule = RULE_SANDBOX_ANCESTOR;
 			return;
 		}
 	root = classify_find_root(c, chain, n, &pm);
 	out->root = root;
 	if (root == n) {
 		out->reason = REASON_UNRELATED;
+		out->rule = RULE_NO_PM_ANCESTOR;
 		/* It and its ancestors: their next children take the fast
 		 * paths, and later walks stop at them. */
 		for (size_t i = 0; i < n && (i == 0 || chain[i - 1].ppid == chain[i].pid); i++)
@@ -345,14 +363,16 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	cache_put(c, &chain[root], CACHE_ROOT, pm);
 	if (root == 0) {
 		out->reason = REASON_ROOT;
+		out->rule = RULE_PM_COMMAND;
 		return;
 	}
 	if (cache_get(c, chain[0].pid, chain[0].start, CACHE_EXEC_OK) ||
 	    cache_get(c, chain[0].pid, chain[0].start, CACHE_HELPER)) {
 		out->reason = REASON_EXEC_OK;
+		out->rule = RULE_SAME_EXEC;
 		return;
 	}
-	out->reason = descendant_reason(c, chain, n, root, file, &c->pms[pm]);
+	out->reason = descendant_reason(c, chain, n, root, file, &c->pms[pm], &out->rule);
 	if (out->reason == REASON_UNSANDBOXED)
 		out->verdict = VERDICT_DENY;
 	else if (root >= 1 && (out->reason == REASON_SANDBOX_EXEC || out->reason == REASON_HELPER))
@@ -381,6 +401,25 @@ const char *reason_name(enum reason r)
 	case REASON_EXEC_OK: return "exec-continues";
 	case REASON_UNSANDBOXED: return "unsandboxed-script";
 	case REASON_NESTED_PM: return "nested-package-manager";
+	}
+	return "?";
+}
+
+const char *rule_name(enum rule r)
+{
+	switch (r) {
+	case RULE_NO_PM_ANCESTOR: return "no-package-manager-ancestor";
+	case RULE_CACHED: return "cached-unrelated";
+	case RULE_PM_COMMAND: return "package-manager-command";
+	case RULE_SANDBOX_BINARY: return "trusted-sandbox-binary";
+	case RULE_SANDBOX_ANCESTOR: return "sandbox-ancestor";
+	case RULE_HELPER_BY_NAME: return "helper-by-name";
+	case RULE_HELPER_BY_PATH: return "helper-by-path";
+	case RULE_HELPER_SUBTREE: return "helper-subtree";
+	case RULE_SAME_EXEC: return "same-exec";
+	case RULE_NESTED_PM: return "nested-package-manager";
+	case RULE_PM_DESCENDANT: return "package-manager-descendant-outside-sandbox";
+	case RULE_UNTRUSTED_HELPER: return "helper-name-untrusted-file";
 	}
 	return "?";
 }

@@ -66,7 +66,14 @@ struct exec_file {
 	dev_t dev;
 	ino_t ino;
 	const char *path;
+	/* Set by the daemon when the path has a helper's name: the file
+	 * passed helper_trusted() (root's, in a directory only root writes). */
+	bool trusted;
 };
+
+/* How a path matches a profile's helpers: by its base name ("git"), or
+ * exactly, by an absolute path the profile names ("/usr/bin/git"). */
+enum helper_match { HELPER_NONE, HELPER_BY_NAME, HELPER_BY_PATH };
 
 enum verdict { VERDICT_ALLOW, VERDICT_DENY };
 
@@ -82,9 +89,27 @@ enum reason {
 	REASON_NESTED_PM,     /* the package manager run again by itself (reparse.c let it) */
 };
 
+/* The rule that decided, finer than the reason: what a deny or a fallback
+ * line names, so that an admin can tell a false deny from an attack. */
+enum rule {
+	RULE_NO_PM_ANCESTOR,     /* no package manager above it */
+	RULE_CACHED,             /* seen unrelated before (pid + start time) */
+	RULE_PM_COMMAND,         /* its command line is a package manager's */
+	RULE_SANDBOX_BINARY,     /* the trusted pkgguard-sandbox, by device and inode */
+	RULE_SANDBOX_ANCESTOR,   /* it or an ancestor runs in a pkgguard sandbox */
+	RULE_HELPER_BY_NAME,     /* a listed helper name, a file only root could have put there */
+	RULE_HELPER_BY_PATH,     /* a helper the profile names by absolute path */
+	RULE_HELPER_SUBTREE,     /* run by an allowed helper */
+	RULE_SAME_EXEC,          /* the loader or interpreter of an exec allowed above */
+	RULE_NESTED_PM,          /* the package manager's fork running it again */
+	RULE_PM_DESCENDANT,      /* a package manager's descendant outside any sandbox */
+	RULE_UNTRUSTED_HELPER,   /* a helper's name, but a file the caller could have put there */
+};
+
 struct decision {
 	enum verdict verdict;
 	enum reason reason;
+	enum rule rule;
 	const char *pm;       /* package manager's profile name, or NULL */
 	unsigned pm_index;    /* its index in the classifier's pms */
 	size_t root;          /* index of the package-manager root in the chain */
@@ -164,9 +189,13 @@ bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
  * need not be read. */
 bool classify_known_clean(const struct classifier *c, const struct proc_info *p);
 
+/* How path matches helpers (HELPER_NONE for NULL or ""). Pure. */
+enum helper_match classify_helper_match(const struct strlist *helpers, const char *path);
+
 /* True when cmdline (NUL-separated argv) names one of commands. Pure. */
 bool classify_cmdline_matches(const char *cmdline, size_t len, const struct strlist *commands);
 
 const char *reason_name(enum reason r);
+const char *rule_name(enum rule r);
 
 #endif

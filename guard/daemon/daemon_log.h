@@ -1,5 +1,6 @@
 /* daemon_log.h — one log entry per decision of pkgguardd: to the journal
- * with structured fields (PKGGUARD_DECISION, PKGGUARD_PID, PKGGUARD_EXE,
+ * with structured fields (PKGGUARD_DECISION, PKGGUARD_REASON, PKGGUARD_RULE
+ * (the rule that decided: classify.h's rule_name), PKGGUARD_PID, PKGGUARD_EXE,
  * PKGGUARD_PM, PKGGUARD_PACKAGE, PKGGUARD_COMMAND) when running under
  * journald (JOURNAL_STREAM set), else one line on stderr. Called after the
  * response is written: journald may be the process waiting on an event. */
@@ -11,6 +12,7 @@
 struct decision_record {
 	const char *decision;   /* "deny", "would-deny", "allow" */
 	const char *reason;
+	const char *rule;       /* the rule that decided (rule_name), or NULL */
 	pid_t pid;
 	const char *exe;        /* the file being exec'd */
 	const char *pm;         /* package manager, or NULL */

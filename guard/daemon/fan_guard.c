@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "daemon_log.h"
+#include "helper_trust.h"
 #include "package_name.h"
 #include "log.h"
 #include "pending_exec.h"
@@ -242,7 +243,8 @@ static void log_event(const struct decision *d, const char *what, const struct p
 	}
 	cmdline_text(p, cmd, sizeof(cmd));
 	daemon_log_decision(&(struct decision_record){
-		.decision = what, .reason = why ? why : reason_name(d->reason), .pid = p->pid, .exe = file,
+		.decision = what, .reason = why ? why : reason_name(d->reason), .rule = rule_name(d->rule),
+		.pid = p->pid, .exe = file,
 		.pm = d->pm, .package = pkg, .event = pend ? pend->event : NULL,
 		.command = pend && pend->command[0] ? pend->command : cmd });
 }
@@ -256,6 +258,31 @@ static bool loader_of_last(const struct fan_guard *g, const struct proc_info *p,
 	return g->would_pid == p->pid && g->would_start == p->start && strncmp(base, "ld-", 3) == 0;
 }
 
+/* A helper's name on the file, or on the executable of the package
+ * manager's child the exec descends from: is it a file only root could
+ * have put there (helper_trust.h)? Set in ef->trusted and in that child's
+ * exe_trusted; both stay false for any other name. */
+static void check_helpers(const struct fan_guard *g, unsigned pm, size_t root, struct proc_info *chain,
+			  const struct stat *st, struct exec_file *ef)
+{
+	const struct strlist *helpers = g->policy.pms[pm].helpers;
+	enum helper_match h = classify_helper_match(helpers, ef->path);
+	struct stat est;
+	char exe[64];
+	uid_t uid;
+
+	if (h != HELPER_NONE && st && helper_caller_uid(chain[0].pid, &uid) == 0)
+		ef->trusted = helper_trusted(st, ef->path, uid, h == HELPER_BY_PATH);
+	if (root == 0 || !chain[root - 1].exe_known)
+		return;
+	h = classify_helper_match(helpers, chain[root - 1].exe);
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)chain[root - 1].pid);
+	/* The same file fill_exe saw (device and inode), its owner and mode. */
+	if (h != HELPER_NONE && stat(exe, &est) == 0 && est.st_dev == chain[root - 1].exe_dev &&
+	    est.st_ino == chain[root - 1].exe_ino && helper_caller_uid(chain[root - 1].pid, &uid) == 0)
+		chain[root - 1].exe_trusted = helper_trusted(&est, chain[root - 1].exe, uid, h == HELPER_BY_PATH);
+}
+
 /* Past the fast paths: the ancestry up to an ancestor known clean or known
  * inside a sandbox, and for a package manager's family the whole of it, the
  * executables along it and the file being exec'd. */
@@ -266,21 +293,27 @@ static void classify_slow(struct fan_guard *g, const struct fanotify_event_metad
 	char fdpath[64];
 	struct stat st;
 	unsigned pm;
+	size_t root;
 	ssize_t len;
 
 	read_ancestors(g, chain, n, true);
-	if (!classify_known_sandboxed(g->cls, &chain[*n - 1]) && classify_find_root(g->cls, chain, *n, &pm) < *n) {
+	if (!classify_known_sandboxed(g->cls, &chain[*n - 1]) &&
+	    (root = classify_find_root(g->cls, chain, *n, &pm)) < *n) {
 		/* The rare path: a package manager's family. The whole chain
 		 * (a sandbox may run above the package manager). */
+		bool have_st;
+
 		read_ancestors(g, chain, n, false);
 		fill_exe(chain, *n);
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", m->fd);
 		len = readlink(fdpath, file, flen - 1);
 		file[len > 0 ? len : 0] = '\0';
-		if (fstat(m->fd, &st) == 0)
+		have_st = fstat(m->fd, &st) == 0;
+		if (have_st)
 			*ef = (struct exec_file){ .dev = st.st_dev, .ino = st.st_ino, .path = file };
 		else
 			ef->path = file;
+		check_helpers(g, pm, root, chain, have_st ? &st : NULL, ef);
 	}
 	classify(g->cls, chain, *n, ef, d);
 }
@@ -310,6 +343,7 @@ static int try_reparse(struct fan_guard *g, const struct proc_info *chain, size_
 		return -ESRCH;
 	return reparse_submit(g->reparse, &(struct reparse_request){
 		.pid = chain[0].pid, .start = chain[0].start, .t0 = t0, .pm = d->pm, .file = file,
+		.rule = rule_name(d->rule),
 		.cwd = cwd, .nested_ok = classify_is_root_fork(chain, n, d->root),
 		.commands = g->policy.pms[d->pm_index].commands }, REPARSE_ATTACH_TIMEOUT_MS);
 }
@@ -324,7 +358,7 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 	char file[PATH_MAX], pkg[256];
 	struct pending_exec pend;
 	struct exec_file ef = { 0 };
-	struct decision d = { .verdict = VERDICT_ALLOW, .reason = REASON_UNRELATED };
+	struct decision d = { .verdict = VERDICT_ALLOW, .reason = REASON_UNRELATED, .rule = RULE_NO_PM_ANCESTOR };
 	size_t n = 0;
 	bool would_deny = false, reparsing = false;
 	char why[160];
@@ -345,6 +379,7 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG) {
 			chain[0] = (struct proc_info){ .pid = m->pid, .ppid = chain[1].pid };
 			d.reason = REASON_CACHED;
+			d.rule = RULE_CACHED;
 			log_event(&d, "allow", &chain[0], file, NULL, NULL, NULL);
 		}
 		return;
@@ -354,15 +389,19 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		if (classify_cached(g->cls, chain[0].pid, chain[0].start)) {
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;
+			d.rule = RULE_CACHED;
 		} else if (chain[0].fresh_fork && parent_cmdline(g, chain[0].ppid, &chain[1]) == 0 &&
 			   classify_by_fresh_fork(g->cls, &chain[0], &chain[1])) {
 			g->stats.cache_hits++;
 			d.reason = REASON_CACHED;
+			d.rule = RULE_CACHED;
 		} else {
 			read_parent(g, chain, &n);
 			if (classify_by_parent(g->cls, chain, n)) {
 				g->stats.cache_hits++;
 				d.reason = REASON_CACHED;
+				d.rule = RULE_CACHED;
+			d.rule = RULE_CACHED;
 			} else {
 				classify_slow(g, m, chain, &n, &ef, file, sizeof(file), &d);
 			}
@@ -377,6 +416,7 @@ static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadat
 		classify_allow_exec(g->cls, &chain[0], d.pm_index);
 		d.verdict = VERDICT_ALLOW;
 		d.reason = REASON_NESTED_PM;
+		d.rule = RULE_NESTED_PM;
 	}
 	if (d.verdict == VERDICT_DENY && g->policy.cfg.mode == MODE_ENFORCE) {
 		int e = try_reparse(g, chain, n, &d, file, t0);
@@ -439,7 +479,8 @@ static int read_events(struct fan_guard *g)
 				return log_fail_plain(EPROTO, "fanotify metadata version %u", m->vers);
 			if (m->mask & FAN_Q_OVERFLOW) {
 				g->stats.overflows++;
-				log_warn("fanotify queue overflow: events were let through");
+				log_warn("fanotify queue overflow (%llu so far)",
+					 (unsigned long long)g->stats.overflows);
 			}
 			if (m->fd == FAN_NOFD)
 				continue;
@@ -542,7 +583,10 @@ int fan_guard_open(struct fan_guard *g)
 		return log_fail(-r, "reparse thread");
 	if (reparse_set_profiles(g->reparse, &g->policy.profile_dirs) != 0)
 		return log_fail(ENOMEM, "profile directories");
-	g->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK,
+	/* FAN_UNLIMITED_QUEUE (we are root): a permission event is never
+	 * dropped for a full queue, whatever floods the machine with execs;
+	 * an overflow is still counted and logged should a kernel report one. */
+	g->fan_fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE,
 				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (g->fan_fd < 0)
 		return log_fail(errno, "fanotify_init (needs CAP_SYS_ADMIN and CONFIG_FANOTIFY_ACCESS_PERMISSIONS)");

@@ -28,6 +28,9 @@ struct proc_info {
 	dev_t exe_dev;
 	ino_t exe_ino;
 	char exe[PROC_PATH_MAX];     /* readlink of /proc/PID/exe, "" if unknown */
+	/* Set by the daemon (helper_trust.h), only for the process whose
+	 * executable a helper rule looks at: it may be a helper. */
+	bool exe_trusted;
 };
 
 /* Reads pid's entry. Returns 0, or -ESRCH when the process is gone, or

@@ -354,7 +354,7 @@ elif new_venv venv-iso; then
 		pass "control: without pkgguardd, with build isolation, the C extension builds and imports"
 		"$work/venv-iso/bin/pip" uninstall -y pgcext >/dev/null 2>&1
 		builds "$MODE, build isolation (pip runs itself for the build requirements)" venv-iso "$work/venv-iso/bin/pip"
-		if grep -q '^pkgguardd: allow .*pm=pip .*reason=nested-package-manager command=[^ ]*python3* [^ ]*/__pip-runner__.py install' "$work/d.err" &&
+		if grep -q '^pkgguardd: allow .*pm=pip .*reason=nested-package-manager rule=nested-package-manager command=[^ ]*python3* [^ ]*/__pip-runner__.py install' "$work/d.err" &&
 			grep -q '^pkgguardd: reparse .*pm=pip .*_in_process.py build_wheel' "$work/d.err"; then
 			pass "$MODE, build isolation: the nested pip ran as itself, the build hook was reparsed"
 		else

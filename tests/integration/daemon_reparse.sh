@@ -108,7 +108,7 @@ for path in stack mmap; do
 		from=$(($(log_lines) + 1))
 		run_pm "$m"
 		if [ "$rc" = 7 ] && [ "$(where)" = pkgguard ] && grep -q "out-$TAG" "$work/pm.out" && grep -q '^exit 7$' "$work/pm.out" &&
-			wait_log "^pkgguardd: reparse pid=[0-9]+ exe=/usr/bin/dash pm=pgtest package=pkg-a event=[^ ]+ reason=unsandboxed-script command=/bin/sh -c cat" "$from"; then
+			wait_log "^pkgguardd: reparse pid=[0-9]+ exe=/usr/bin/dash pm=pgtest package=pkg-a event=[^ ]+ reason=unsandboxed-script rule=package-manager-descendant-outside-sandbox command=/bin/sh -c cat" "$from"; then
 			pass "enforce ($path): pgtest-pm $m — the child ran in the sandbox, its output and exit 7 reached the package manager"
 		else
 			fail "enforce ($path): pgtest-pm $m — the child ran in the sandbox" \
@@ -205,7 +205,7 @@ if start_pgtest; then
 	(cd "$pkg" && timeout 60 "$PM" fork "$PM" vfork /bin/sh -c "$CHILD") >"$work/pm.out" 2>&1
 	rc=$?
 	if [ "$rc" = 7 ] && [ "$(where)" = pkgguard ] &&
-		wait_log '^pkgguardd: allow .*pm=pgtest .*reason=nested-package-manager command=[^ ]*pgtest-pm vfork' "$from" &&
+		wait_log '^pkgguardd: allow .*pm=pgtest .*reason=nested-package-manager rule=nested-package-manager command=[^ ]*pgtest-pm vfork' "$from" &&
 		wait_log '^pkgguardd: reparse .*pm=pgtest .*command=/bin/sh -c cat' "$from"; then
 		pass "nested: pgtest-pm started by pgtest-pm runs as itself, its child is reparsed (exit 7)"
 	else

@@ -70,10 +70,12 @@ static struct proc_info proc(pid_t pid, pid_t ppid, uint64_t start, const char *
 	return p;
 }
 
-static const struct exec_file sh_file = { 1, 77, "/usr/bin/dash" };
-static const struct exec_file git_file = { 1, 78, "/usr/bin/git" };
-static const struct exec_file ld_file = { 1, 79, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" };
-static const struct exec_file sb_file = { SB_DEV, SB_INO, "/work/build/pkgguard-sandbox" };
+/* trusted: what the daemon found of a file with a helper's name
+ * (helper_trust.h); the rest have none. */
+static const struct exec_file sh_file = { 1, 77, "/usr/bin/dash", false };
+static const struct exec_file git_file = { 1, 78, "/usr/bin/git", true };
+static const struct exec_file ld_file = { 1, 79, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", false };
+static const struct exec_file sb_file = { SB_DEV, SB_INO, "/work/build/pkgguard-sandbox", false };
 
 /* init(1) <- bash(10) <- npm(20) */
 #define BASE(c) \
@@ -450,7 +452,7 @@ static void test_sandbox_by_inode_not_name(void **state)
 	BASE(c);
 	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
 	struct proc_info chain[] = { fork, npm, bash, init };
-	const struct exec_file fake = { 1, 999, "/tmp/pkgguard-sandbox" };
+	const struct exec_file fake = { 1, 999, "/tmp/pkgguard-sandbox", false };
 
 	classify(c, chain, 4, &fake, &d);
 	assert_int_equal(d.verdict, VERDICT_DENY);
@@ -470,9 +472,68 @@ static void test_git_helper_and_its_subtree(void **state)
 	classify(c, chain, 4, &git_file, &d);
 	assert_int_equal(d.verdict, VERDICT_ALLOW);
 	assert_int_equal(d.reason, REASON_HELPER);
+	assert_int_equal(d.rule, RULE_HELPER_BY_NAME);
+	sub[1].exe_trusted = true;
 	classify(c, sub, 5, &sh_file, &d);
 	assert_int_equal(d.verdict, VERDICT_ALLOW);
 	assert_int_equal(d.reason, REASON_HELPER);
+	assert_int_equal(d.rule, RULE_HELPER_SUBTREE);
+	free(c);
+}
+
+/* A file with a helper's name that the caller could have put there (a
+ * venv's bin/uname, node_modules/.bin/git: not root's, or in a directory
+ * the caller writes) is a script like any other; so is what such a
+ * "helper" runs. */
+static void test_untrusted_helper_denied(void **state)
+{
+	(void)state;
+	BASE(c);
+	const struct exec_file fake_git = { 1, 90, "/home/u/app/node_modules/.bin/git", false };
+	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
+	struct proc_info chain[] = { fork, npm, bash, init };
+	struct proc_info git = proc(25, 20, 250, "git|clone|x", "/home/u/app/node_modules/.bin/git");
+	struct proc_info gsh = proc(26, 25, 260, "git|clone|x", "/home/u/app/node_modules/.bin/git");
+	struct proc_info sub[] = { gsh, git, npm, bash, init };
+
+	classify(c, chain, 4, &fake_git, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	assert_int_equal(d.reason, REASON_UNSANDBOXED);
+	assert_int_equal(d.rule, RULE_UNTRUSTED_HELPER);
+	classify(c, sub, 5, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	assert_int_equal(d.rule, RULE_PM_DESCENDANT);
+	free(c);
+}
+
+/* A profile may name a helper by absolute path: that path matches exactly
+ * (and only a trusted file there passes); the base name of another path
+ * does not match such an entry. */
+static void test_helper_by_absolute_path(void **state)
+{
+	(void)state;
+	static char *h[] = { "/opt/tools/bin/git", NULL };
+	static const struct strlist byp = { h, 1 };
+	static const struct pm_matcher pms2[] = { { "npm", &cmds, &byp } };
+	const struct exec_file opt_git = { 1, 91, "/opt/tools/bin/git", true };
+	const struct exec_file usr_git = { 1, 92, "/usr/bin/git", true };
+	BASE(c);
+	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
+	struct proc_info chain[] = { fork, npm, bash, init };
+	struct proc_info fork2 = proc(22, 20, 220, "npm install", "/usr/bin/node");
+	struct proc_info chain2[] = { fork2, npm, bash, init };
+
+	assert_int_equal(classify_helper_match(&byp, "/opt/tools/bin/git"), HELPER_BY_PATH);
+	assert_int_equal(classify_helper_match(&byp, "/usr/bin/git"), HELPER_NONE);
+	assert_int_equal(classify_helper_match(&helpers, "/usr/bin/git"), HELPER_BY_NAME);
+	assert_int_equal(classify_helper_match(&helpers, ""), HELPER_NONE);
+	classifier_init(c, pms2, 1);
+	classify(c, chain, 4, &opt_git, &d);
+	assert_int_equal(d.verdict, VERDICT_ALLOW);
+	assert_int_equal(d.rule, RULE_HELPER_BY_PATH);
+	classify(c, chain2, 4, &usr_git, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	assert_int_equal(d.rule, RULE_PM_DESCENDANT);
 	free(c);
 }
 
@@ -486,7 +547,7 @@ static void test_script_helper_subtree(void **state)
 	static char *h[] = { "git", "lsb_release", NULL };
 	static const struct strlist helpers2 = { h, 2 };
 	static const struct pm_matcher pms2[] = { { "npm", &cmds, &helpers2 } };
-	const struct exec_file lsb_file = { 1, 80, "/usr/bin/lsb_release" };
+	const struct exec_file lsb_file = { 1, 80, "/usr/bin/lsb_release", true };
 	struct proc_info fork = proc(21, 20, 210, "npm install", "/usr/bin/node");
 	struct proc_info chain[] = { fork, npm, bash, init };
 	struct proc_info lsb = proc(21, 20, 210, "/bin/sh|/usr/bin/lsb_release|-a", "/usr/bin/dash");
@@ -875,6 +936,8 @@ int main(void)
 		cmocka_unit_test(test_inside_sandbox_remembered),
 		cmocka_unit_test(test_sandbox_by_inode_not_name),
 		cmocka_unit_test(test_git_helper_and_its_subtree),
+		cmocka_unit_test(test_untrusted_helper_denied),
+		cmocka_unit_test(test_helper_by_absolute_path),
 		cmocka_unit_test(test_script_helper_subtree),
 		cmocka_unit_test(test_helper_run_by_a_script_denied),
 		cmocka_unit_test(test_pid_reuse),

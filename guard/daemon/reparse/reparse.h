@@ -36,6 +36,7 @@ struct reparse_request {
 	uint64_t start;                   /* identity: pid + start time */
 	uint64_t t0;                      /* when the event was read (CLOCK_MONOTONIC ns) */
 	const char *pm;                   /* the package manager's profile */
+	const char *rule;                 /* the rule that decided (a static string: rule_name) */
 	const char *file;                 /* the file being exec'd, as the daemon sees it */
 	const char *cwd;                  /* the process's cwd: the package directory */
 	/* The package manager's own fork: if what it execs is the package

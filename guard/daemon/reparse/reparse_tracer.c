@@ -55,7 +55,7 @@ static void log_job(const struct job *j, const char *decision, const char *reaso
 			n = sizeof(cmd) - 1;
 	}
 	daemon_log_decision(&(struct decision_record){
-		.decision = decision, .reason = reason, .pid = j->pid, .exe = j->req.file,
+		.decision = decision, .reason = reason, .rule = j->req.rule, .pid = j->pid, .exe = j->req.file,
 		.pm = j->req.pm, .package = pkg, .event = j->event, .command = cmd[0] ? cmd : NULL });
 }
 
@@ -281,6 +281,7 @@ static void on_first_stop(struct reparse *r, struct job *j)
 	}
 	if (j->req.nested_ok && reparse_plan_is_package_manager(&argv, &j->commands)) {
 		e = restart_as_is(r, j);
+		j->req.rule = "nested-package-manager"; /* rule_name(RULE_NESTED_PM) */
 		finish_job(r, j, e, &r->stats.nested, "allow", "nested-package-manager", &argv);
 		goto out;
 	}
@@ -498,6 +499,7 @@ static void take_request(struct reparse *r)
 	j->t0 = q.t0;
 	j->deadline = now_ns() + STOP_DEADLINE_NS;
 	j->req.nested_ok = q.nested_ok;
+	j->req.rule = q.rule; /* a static string */
 	j->req.pid = q.pid;
 	/* Answered as a plain deny already (the attach came too late), or
 	 * another process than the event's: let it go at its stop. */
