@@ -383,13 +383,33 @@ out:
 
 /* ---- rules ---------------------------------------------------------------- */
 
+/* Allows access beneath the directory or file fd is open on. */
+static int ll_allow_fd(const struct ll_ruleset *rs, int fd, const char *path, uint64_t access)
+{
+	struct landlock_path_beneath_attr pb = { 0 };
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return log_fail(errno, "landlock: fstat %s", path);
+	if (S_ISLNK(st.st_mode))
+		return 0; /* replaced by a link since it was resolved */
+	pb.allowed_access = access & rs->handled_fs;
+	if (!S_ISDIR(st.st_mode))
+		pb.allowed_access &= LL_FS_FILE;
+	if (!pb.allowed_access)
+		return 0;
+	pb.parent_fd = fd;
+	if (syscall(SYS_landlock_add_rule, rs->fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+		return log_fail(errno, "landlock: landlock_add_rule %s (access 0x%" PRIx64 ")",
+				path, (uint64_t)pb.allowed_access);
+	return 0;
+}
+
 /* Allows access beneath path (or on it, for a file). */
 static int ll_allow_path(const struct ll_ruleset *rs, const char *path, uint64_t access,
 			 unsigned flags)
 {
-	struct landlock_path_beneath_attr pb = { 0 };
-	struct stat st;
-	int fd, rc = 0;
+	int fd, rc;
 
 	fd = open(path, O_PATH | O_CLOEXEC | ((flags & LL_NOFOLLOW) ? O_NOFOLLOW : 0));
 	if (fd < 0) {
@@ -399,22 +419,7 @@ static int ll_allow_path(const struct ll_ruleset *rs, const char *path, uint64_t
 		}
 		return log_fail(errno, "landlock: open %s", path);
 	}
-	if (fstat(fd, &st) < 0) {
-		rc = log_fail(errno, "landlock: fstat %s", path);
-		goto out;
-	}
-	if (S_ISLNK(st.st_mode))
-		goto out; /* replaced by a link since it was resolved */
-	pb.allowed_access = access & rs->handled_fs;
-	if (!S_ISDIR(st.st_mode))
-		pb.allowed_access &= LL_FS_FILE;
-	if (!pb.allowed_access)
-		goto out;
-	pb.parent_fd = fd;
-	if (syscall(SYS_landlock_add_rule, rs->fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
-		rc = log_fail(errno, "landlock: landlock_add_rule %s (access 0x%" PRIx64 ")",
-			      path, (uint64_t)pb.allowed_access);
-out:
+	rc = ll_allow_fd(rs, fd, path, access);
 	close(fd);
 	return rc;
 }
@@ -524,6 +529,36 @@ static int ll_allow_trees(const struct ll_ruleset *rs, const struct strlist *tre
 	return 0;
 }
 
+/* The writable trees of the fallback. The package directory, when nothing
+ * hidden lies in it, gets its rule through the fd it was opened by without
+ * following links (pkg_dir.c), not through its path, which a script of
+ * another package may have replaced by a link since. (0..2 are stdio: a
+ * zeroed policy, as unit tests build, holds no fd.) */
+static int ll_allow_writable(const struct ll_ruleset *rs, const struct policy *p,
+			     const char *const *hidden, size_t nall, const char *home)
+{
+	for (size_t i = 0; i < p->read_write.n; i++) {
+		const char *tree = p->read_write.v[i];
+		struct strlist leaves = { 0 }, listable = { 0 };
+		bool by_fd = false;
+		int rc;
+
+		if (p->pkg_dir && p->pkg_dir_fd > STDERR_FILENO && strcmp(tree, p->pkg_dir) == 0) {
+			size_t nh = home && ll_below(tree, home) ? nall - 1 : nall;
+
+			rc = landlock_hidden_expand(tree, hidden, nh, &leaves, &listable);
+			by_fd = rc == 0 && leaves.n == 1 && listable.n == 0 && strcmp(leaves.v[0], tree) == 0;
+			strlist_free(&leaves);
+			strlist_free(&listable);
+		}
+		rc = by_fd ? ll_allow_fd(rs, p->pkg_dir_fd, tree, LL_FS_ALL)
+			   : ll_allow_tree_home(rs, tree, LL_FS_ALL, hidden, nall, home, LL_REQUIRED);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Without namespaces, paths are the host's: Landlock is the whole filesystem
  * boundary, so it must itself keep $HOME and the hidden paths unreadable. */
 static int ll_rules_fallback(const struct ll_ruleset *rs, const struct policy *p,
@@ -556,8 +591,7 @@ static int ll_rules_fallback(const struct ll_ruleset *rs, const struct policy *p
 				 LL_OPTIONAL)) < 0 ||
 	    (rc = ll_allow_tree_home(rs, "/proc", LL_FS_READ, hidden, nall, home,
 				     LL_OPTIONAL)) < 0 ||
-	    (rc = ll_allow_trees(rs, &p->read_write, LL_FS_ALL, hidden, nall, home,
-				 LL_REQUIRED)) < 0 ||
+	    (rc = ll_allow_writable(rs, p, hidden, nall, home)) < 0 ||
 	    (rc = ll_allow_tree_home(rs, fallback_tmp, LL_FS_ALL, hidden, nall, home,
 				     LL_REQUIRED)) < 0)
 		goto out;

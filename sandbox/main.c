@@ -6,6 +6,8 @@
 #include "clock.h"
 #include "log.h"
 #include "package_name.h"
+#include "pkg_dir.h"
+#include "pkg_layout.h"
 #include "record.h"
 #include "profile.h"
 #include "sandbox.h"
@@ -225,28 +227,29 @@ static char *absolute_dir(const char *what, const char *dir)
 }
 
 /* For `pkgguard run`, which sets PKGGUARD_RECORD_DIR: one record per
- * script. The script's environment never has this variable (not kept). */
+ * script, also for one refused before its policy was loaded (pol NULL). The
+ * script's environment never has this variable (not kept). */
 static const char *record_dir(void)
 {
 	const char *dir = getenv("PKGGUARD_RECORD_DIR");
 	return dir && dir[0] == '/' ? dir : NULL;
 }
 
-static void write_record(const struct options *o, const struct policy *pol,
+static void write_record(const struct options *o, const struct policy *pol, const char *pkg_dir,
 			 const struct sandbox_outcome *out, int status, const struct timespec *start)
 {
 	const char *dir = record_dir();
 	if (!dir)
 		return;
 	struct script_record rec = {
-		.package = pol->package ? pol->package : o->package_name,
-		.pkg_dir = pol->pkg_dir,
+		.package = pol && pol->package ? pol->package : o->package_name,
+		.pkg_dir = pol ? pol->pkg_dir : pkg_dir,
 		.version = getenv("npm_package_version"),
 		.event = getenv("npm_lifecycle_event"),
 		.command = o->shell_command ? o->shell_command : o->argv[0],
-		.profile = pol->name,
-		.override = pol->override_source,
-		.confinement = out->fallback ? "fallback" : "namespaces",
+		.profile = pol ? pol->name : NULL,
+		.override = pol ? pol->override_source : NULL,
+		.confinement = !pol ? NULL : out->fallback ? "fallback" : "namespaces",
 		.outcome = out->timed_out ? "timeout" : out->setup_failed ? "setup-error" : status == 0 ? "ok" : "failed",
 		.exit_status = status,
 		.duration_ms = ms_since(start),
@@ -256,6 +259,61 @@ static void write_record(const struct options *o, const struct policy *pol,
 		.quarantine = out->tripwire ? tripwire_quarantine(out->tripwire) : NULL,
 	};
 	record_write(dir, &rec);
+}
+
+/* The package directory, when the caller names a project (-c: $INIT_CWD;
+ * --project-dir): from the path the package manager names (--pkg-dir DIR,
+ * else its npm_package_json, else the working directory), opened from a
+ * root without following links (pkg_dir.h). named_out gets that path for a
+ * refusal's record. 0 or -errno (reported). */
+static int establish_pkg_dir(const struct options *o, const char *cwd, const char *project,
+			     struct pkg_dir *pd, char **named_out)
+{
+	const char *agent = getenv("npm_config_user_agent");
+	const char *given = o->pkg_dir;
+	bool uses_cwd = !given || strcmp(given, ".") == 0;
+	char *from_pm = pkg_layout_named_dir(agent, getenv("npm_package_json"));
+	char *local = pkg_layout_local_root(agent, getenv("npm_config_local_prefix"));
+	char *global = pkg_layout_global_root(agent, getenv("npm_config_global"), getenv("npm_config_global_prefix"));
+	char *local_real = local ? realpath(local, NULL) : NULL;
+	char *global_real = global ? realpath(global, NULL) : NULL;
+	const char *roots[3];
+	struct stat here;
+	char err[1024];
+	int r = 0;
+
+	struct pkg_dir_request rq = { .roots = roots, .named_by_manager = true };
+	roots[rq.nroots++] = project;
+	if (local_real && strcmp(local_real, project) != 0)
+		roots[rq.nroots++] = local_real;
+	rq.project_roots = rq.nroots;
+	if (global_real)
+		roots[rq.nroots++] = global_real;
+	if (!uses_cwd)
+		*named_out = given[0] == '/' ? strdup(given)
+					     : (asprintf(named_out, "%s/%s", cwd, given) < 0 ? NULL : *named_out);
+	else if (from_pm)
+		*named_out = strdup(from_pm);
+	else
+		*named_out = strdup(cwd);
+	rq.named_by_manager = !uses_cwd || from_pm;
+	rq.named = *named_out;
+	if (!rq.named)
+		r = log_fail(ENOMEM, "package directory");
+	else if (uses_cwd && stat(".", &here) != 0)
+		r = log_fail(errno, "package directory: stat the working directory");
+	if (!r) {
+		rq.cwd = uses_cwd ? &here : NULL;
+		r = pkg_dir_establish(&rq, pd, err, sizeof(err));
+		if (r)
+			log_fail_plain(-r, "%s", err);
+	}
+	free(from_pm);
+	free(local);
+	free(global);
+	free(local_real);
+	free(global_real);
+	return r;
 }
 
 /* --rw and --ro, on top of the profile: checked as its own entries are. */
@@ -280,7 +338,9 @@ int main(int argc, char **argv)
 	struct policy *pol = NULL;
 	char err[1024] = "";
 	char *pkg_dir = NULL, *project_dir = NULL, *package = NULL, *cwd = NULL, *file_dir = NULL;
-	char **cmd_argv = NULL;
+	char **cmd_argv = NULL, *named = NULL;
+	struct pkg_dir pd = { .fd = -1 };
+	bool refused = false;
 	int status = SANDBOX_EXIT_SETUP;
 
 	/* Nothing the caller had open may reach the script (an inherited socket
@@ -316,25 +376,44 @@ int main(int argc, char **argv)
 
 	if (o.shell_command) {
 		const char *init_cwd = getenv("INIT_CWD");
-		pkg_dir = absolute_dir("package directory", o.pkg_dir ? o.pkg_dir : cwd);
 		if (o.project_dir || (init_cwd && init_cwd[0] == '/'))
 			project_dir = absolute_dir("project directory", o.project_dir ? o.project_dir : init_cwd);
-		if (!pkg_dir || ((o.project_dir || (init_cwd && init_cwd[0] == '/')) && !project_dir))
+		if ((o.project_dir || (init_cwd && init_cwd[0] == '/')) && !project_dir)
 			goto out;
-		package = o.package ? strdup(o.package) : package_from_path(pkg_dir);
 		/* `pkgguard run --profile` says which through the environment: a
 		 * package manager passes no arguments to its script shell. */
 		if (!o.profile)
 			o.profile = getenv("PKGGUARD_PROFILE");
 		if (!o.profile)
 			o.profile = profile_from_agent(&search);
-	} else {
-		if (o.pkg_dir && !(pkg_dir = absolute_dir("package directory", o.pkg_dir)))
-			goto out;
-		if (o.project_dir && !(project_dir = absolute_dir("project directory", o.project_dir)))
-			goto out;
-		package = o.package ? strdup(o.package) : NULL;
+	} else if (o.project_dir && !(project_dir = absolute_dir("project directory", o.project_dir))) {
+		goto out;
 	}
+	if (project_dir && (o.shell_command || o.pkg_dir)) {
+		/* A dependency's directory is found from the project, never
+		 * from where its working directory resolves. */
+		if (establish_pkg_dir(&o, cwd, project_dir, &pd, &named) != 0) {
+			o.package_name = package = o.package ? strdup(o.package) : package_from_path(named);
+			refused = true;
+			goto out;
+		}
+		pkg_dir = strdup(pd.path);
+		if (pd.place == PKG_DIR_ROOT) {
+			/* The project's own script: its project is that root. */
+			free(project_dir);
+			project_dir = strdup(pd.root);
+		}
+		if (!pkg_dir || !project_dir) {
+			log_fail(ENOMEM, "package directory");
+			goto out;
+		}
+	} else if (o.shell_command || o.pkg_dir) {
+		/* No project (a direct call, pip's builds): the directory as
+		 * given, held to the profile's writable-path rules. */
+		if (!(pkg_dir = absolute_dir("package directory", o.pkg_dir ? o.pkg_dir : cwd)))
+			goto out;
+	}
+	package = o.package ? strdup(o.package) : o.shell_command ? package_from_path(pkg_dir) : NULL;
 
 	if (project_dir && project_too_wide(project_dir, getenv("HOME"))) {
 		log_warn("project directory %s is / or contains $HOME: it is not shown to the script", project_dir);
@@ -356,6 +435,8 @@ int main(int argc, char **argv)
 	}
 	if (add_extra_paths(&o, pol) != 0 || git_hidden_expand(&pol->hidden) != 0)
 		goto out;
+	if (pd.fd >= 0)
+		pol->pkg_dir_fd = pd.fd; /* bound by this fd, not by its path */
 	if (o.check_profile) {
 		policy_print(pol, stdout);
 		status = fflush(stdout) == 0 ? 0 : SANDBOX_EXIT_SETUP;
@@ -402,9 +483,18 @@ int main(int argc, char **argv)
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	status = sandbox_run(pol, &cmd, &outcome);
-	write_record(&o, pol, &outcome, status, &start);
+	write_record(&o, pol, NULL, &outcome, status, &start);
 	tripwire_free(outcome.tripwire);
 out:
+	if (refused) {
+		struct sandbox_outcome none = { .setup_failed = true };
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		write_record(&o, NULL, named, &none, status, &now);
+	}
+	pkg_dir_release(&pd);
+	free(named);
 	policy_free(pol);
 	strlist_free(&search);
 	strlist_free(&o.only_profiles);

@@ -16,8 +16,10 @@
 #include "root_path.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +144,50 @@ static int clone_tree(struct entry *e, const char *src, uint64_t attrs)
 	return 0;
 }
 
+/* The package directory. The fd it was opened by without following links
+ * (pkg_dir.c) belongs to the caller's mount namespace, which open_tree
+ * refuses: the same path is opened again here, again without following
+ * links, and must be the very same directory (device and inode), so a link
+ * swapped in since is refused rather than bound. */
+static int clone_held(struct entry *e, int held, uint64_t attrs)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat was, now;
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, e->dest, &how, sizeof(how));
+
+	if (fd < 0)
+		return log_fail(errno, "mount: package directory %s (opened without following links)", e->dest);
+	if (fstat(held, &was) != 0 || fstat(fd, &now) != 0) {
+		int err = errno;
+
+		close(fd);
+		return log_fail(err, "mount: fstat package directory %s", e->dest);
+	}
+	if (was.st_dev != now.st_dev || was.st_ino != now.st_ino) {
+		close(fd);
+		return log_fail(EXDEV, "mount: package directory %s was replaced since it was checked", e->dest);
+	}
+	e->is_dir = 1;
+	e->fd = (int)open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	close(fd);
+	if (e->fd < 0)
+		return log_fail(errno, "mount: open_tree(package directory %s, OPEN_TREE_CLONE)", e->dest);
+	struct mount_attr attr = { .attr_set = attrs };
+	if (mount_setattr(e->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) != 0)
+		return log_fail(errno, "mount: mount_setattr(%s, nosuid,nodev)", e->dest);
+	return 0;
+}
+
+/* 0..2 are the script's stdio, never a directory of ours (a zeroed policy,
+ * as unit tests build, has no fd). */
+static bool held_pkg_dir(const struct policy *p, const char *path)
+{
+	return p->pkg_dir && p->pkg_dir_fd > STDERR_FILENO && strcmp(path, p->pkg_dir) == 0;
+}
+
 #define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 #define RW_ATTRS (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 
@@ -257,9 +303,17 @@ static int plan_build(const struct policy *p, struct plan *pl)
 			if ((r = plan_bind(pl, p->home_read_only.v[i], RO_ATTRS, 1, "home read-only path")))
 				return r;
 	}
-	for (size_t i = 0; i < p->read_write.n; i++)
-		if ((r = plan_bind(pl, p->read_write.v[i], RW_ATTRS, 0, "read-write path")))
+	for (size_t i = 0; i < p->read_write.n; i++) {
+		if (held_pkg_dir(p, p->read_write.v[i])) {
+			struct entry *e = plan_add(pl, E_BIND_RW, p->read_write.v[i]);
+			if (!e)
+				return log_fail(ENOMEM, "mount: plan");
+			if ((r = clone_held(e, p->pkg_dir_fd, RW_ATTRS)))
+				return r;
+		} else if ((r = plan_bind(pl, p->read_write.v[i], RW_ATTRS, 0, "read-write path"))) {
 			return r;
+		}
+	}
 	if ((r = plan_tmpfs(pl, "/tmp", 01777, p->limits.tmp_mb)) ||
 	    (r = plan_dev(pl)) ||
 	    (r = plan_tmpfs(pl, "/dev/shm", 01777, p->limits.shm_mb)) ||

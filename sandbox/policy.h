@@ -68,6 +68,9 @@ struct policy {
 
 	/* The concrete directories this policy was expanded for. */
 	char *pkg_dir;      /* may be NULL: no writable package directory */
+	int pkg_dir_fd;     /* pkg_dir opened without following links (pkg_dir.h),
+	                     * bound and ruled by this fd, not by the path; -1 when
+	                     * none; owned by the caller (pkgguard-sandbox's main) */
 	char *project_dir;  /* may be NULL */
 	char *home;         /* caller's $HOME, may be NULL */
 	char *tmpdir;       /* host TMPDIR, "/tmp" by default */

@@ -1064,6 +1064,7 @@ static int policy_defaults(struct policy *p)
 		.home_mb = 64,
 	};
 	p->hostname = strdup("pkgguard");
+	p->pkg_dir_fd = -1;
 	return p->hostname ? 0 : -ENOMEM;
 }
 
