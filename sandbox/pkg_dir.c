@@ -80,6 +80,58 @@ static const char *place_rule(enum pkg_dir_place p)
 				  : "not inside the project";
 }
 
+/* Outside the project, a directory the package manager itself names: npm
+ * and pnpm run a file: directory dependency (the project says
+ * "x": "file:../x") in the directory it links to. Never through a link
+ * (walked from "/" without following any: the manager names its real
+ * path), never one containing a root (that would make the project
+ * writable), and a package: it holds a package.json. The profile's rules on
+ * writable paths ($HOME, system and credential directories) apply to it as
+ * to any. */
+static int establish_linked(const struct pkg_dir_request *rq, struct pkg_dir *out, char *err, size_t errlen)
+{
+	static const char rule[] = "outside the project only a file: directory the package manager names "
+				   "(a real directory with a package.json, containing no project)";
+	const char *rel;
+	int fd;
+
+	for (size_t i = 0; i < rq->nroots; i++)
+		if (pkg_dir_place(rq->named, rq->roots[i], &rel) != PKG_DIR_OUTSIDE)
+			return refuse(err, errlen, EPERM, "package directory %s refused: it contains %s; %s", rq->named,
+				      rq->roots[i], rule);
+	if (rq->named[0] != '/' || strstr(rq->named, "/./") || strstr(rq->named, "/../") ||
+	    strstr(rq->named, "//"))
+		return refuse(err, errlen, EPERM, "package directory %s refused: not a normalised path; %s", rq->named,
+			      rule);
+	{
+		struct open_how how = {
+			.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, rq->named, &how, sizeof(how));
+	}
+	if (fd < 0 && errno == ELOOP)
+		return refuse(err, errlen, EPERM, "package directory %s refused: a component is a symbolic link; %s",
+			      rq->named, rule);
+	if (fd < 0)
+		return refuse(err, errlen, errno, "package directory %s: %s", rq->named, strerror(errno));
+	if (faccessat(fd, "package.json", F_OK, AT_SYMLINK_NOFOLLOW) != 0 || fstat(fd, &out->st) != 0 ||
+	    (rq->cwd && (rq->cwd->st_dev != out->st.st_dev || rq->cwd->st_ino != out->st.st_ino))) {
+		close(fd);
+		return refuse(err, errlen, EPERM, "package directory %s refused: no package.json, or not the working "
+			      "directory; %s", rq->named, rule);
+	}
+	out->place = PKG_DIR_LINKED;
+	out->fd = fd;
+	out->path = strdup(rq->named);
+	out->root = strdup(rq->named);
+	if (!out->path || !out->root) {
+		pkg_dir_release(out);
+		return refuse(err, errlen, ENOMEM, "package directory %s: %s", rq->named, strerror(ENOMEM));
+	}
+	return 0;
+}
+
 int pkg_dir_establish(const struct pkg_dir_request *rq, struct pkg_dir *out, char *err, size_t errlen)
 {
 	static const char rule[] = "a dependency's script writes only a real directory of a package under the "
@@ -102,6 +154,8 @@ int pkg_dir_establish(const struct pkg_dir_request *rq, struct pkg_dir *out, cha
 		if (place != PKG_DIR_OUTSIDE)
 			break;
 	}
+	if (place == PKG_DIR_OUTSIDE && rq->named_by_manager)
+		return establish_linked(rq, out, err, errlen);
 	if (place == PKG_DIR_OUTSIDE || place == PKG_DIR_OTHER) {
 		char why[256];
 

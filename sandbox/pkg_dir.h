@@ -18,6 +18,8 @@ enum pkg_dir_place {
 	PKG_DIR_PACKAGE,     /* a package directory of a known layout */
 	PKG_DIR_WORKSPACE,   /* inside the root, under no node_modules (a workspace) */
 	PKG_DIR_OTHER,       /* under a node_modules, but no package directory: refused */
+	PKG_DIR_LINKED,      /* outside every root, named by the package manager
+	                      * itself: a file: directory it linked */
 };
 
 /* Where named (absolute, as the package manager gave it) lies relative to

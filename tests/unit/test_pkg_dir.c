@@ -105,6 +105,7 @@ static int tree_setup(void **state)
 
 	if (!t)
 		return -1;
+	*state = t;
 	snprintf(t->dir, sizeof(t->dir), "/tmp/test_pkg_dir.XXXXXX");
 	if (!mkdtemp(t->dir))
 		return -1;
@@ -113,11 +114,8 @@ static int tree_setup(void **state)
 	snprintf(t->a, sizeof(t->a), "%s/node_modules/a", t->dir);
 	mkdir(t->a, 0755);
 	snprintf(t->b, sizeof(t->b), "%s/node_modules/b", t->dir);
-	if (symlink(t->dir, t->b) != 0)
-		return -1;
 	snprintf(t->nested, sizeof(t->nested), "%s/node_modules/b/node_modules/a", t->dir);
-	*state = t;
-	return 0;
+	return symlink(t->dir, t->b);
 }
 
 static int tree_teardown(void **state)
@@ -181,8 +179,16 @@ static void establish_refused(void **state)
 	assert_int_equal(stat(t->dir, &st), 0);
 	assert_int_equal(establish(t, t->a, &st, &d, err, sizeof(err)), -EPERM);
 	assert_non_null(strstr(err, "working directory"));
-	/* Outside the project, and inside node_modules but no package. */
+	/* Outside the project: only a directory the manager names that holds a
+	 * package.json and contains no project; never through a link; and
+	 * inside node_modules but no package. */
 	assert_int_equal(establish(t, "/usr/local/bin", NULL, &d, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "package.json"));
+	assert_int_equal(establish(t, "/tmp", NULL, &d, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "it contains"));
+	const char *roots[] = { t->a };
+	struct pkg_dir_request cwd_only = { .roots = roots, .nroots = 1, .project_roots = 1, .named = "/usr/local/bin" };
+	assert_int_equal(pkg_dir_establish(&cwd_only, &d, err, sizeof(err)), -EPERM);
 	assert_non_null(strstr(err, "not inside the project"));
 	char sub[256];
 	snprintf(sub, sizeof(sub), "%s/node_modules", t->dir);
@@ -191,6 +197,38 @@ static void establish_refused(void **state)
 
 /* A workspace (inside the project, under no node_modules) needs the package
  * manager's word; a global prefix is never anyone's project. */
+/* A file: directory npm linked (outside the project, named by npm). */
+static void linked(void **state)
+{
+	struct tree *t = *state;
+	const char *roots[] = { t->a };
+	struct pkg_dir d;
+	char err[512], path[256], via[256];
+
+	snprintf(path, sizeof(path), "%s/package.json", t->dir);
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	/* t->a is the project here: t->dir lies outside it and holds a package.json. */
+	struct pkg_dir_request rq = { .roots = roots, .nroots = 1, .project_roots = 1, .named = t->dir,
+				      .named_by_manager = true };
+	assert_int_equal(pkg_dir_establish(&rq, &d, err, sizeof(err)), -EPERM); /* it contains the project */
+	snprintf(path, sizeof(path), "%s/sibling", t->dir);
+	mkdir(path, 0755);
+	snprintf(via, sizeof(via), "%s/sibling/package.json", t->dir);
+	fd = open(via, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	rq.named = path;
+	assert_int_equal(pkg_dir_establish(&rq, &d, err, sizeof(err)), 0);
+	assert_int_equal(d.place, PKG_DIR_LINKED);
+	pkg_dir_release(&d);
+	snprintf(via, sizeof(via), "%s/node_modules/b/sibling", t->dir); /* through the link */
+	rq.named = via;
+	assert_int_equal(pkg_dir_establish(&rq, &d, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "symbolic link"));
+}
+
 static void roots_and_words(void **state)
 {
 	struct tree *t = *state;
@@ -225,6 +263,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(establish_real, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(establish_refused, tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(roots_and_words, tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(linked, tree_setup, tree_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
