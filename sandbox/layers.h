@@ -25,9 +25,11 @@ int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid);
 /* mountns.c — child side. mountns_make_private() comes first and returns
  * -EPERM silently when the user namespace gives no privilege (AppArmor's
  * restriction); mountns_build() then makes the tmpfs root, binds,
- * pivot_root, old root detached. */
+ * pivot_root, old root detached. protect (protect.h) holds persistence
+ * points read-only inside writable directories; may be NULL. */
 int mountns_make_private(void);
-int mountns_build(const struct policy *p);
+struct protect_set;
+int mountns_build(const struct policy *p, const struct protect_set *protect);
 
 /* netns.c — a new network namespace for the calling process, with only lo
  * (up). Needs CAP_SYS_ADMIN in the user namespace, so it comes before caps. */

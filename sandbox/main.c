@@ -437,6 +437,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (pd.fd >= 0)
 		pol->pkg_dir_fd = pd.fd; /* bound by this fd, not by its path */
+	policy_for_project_script(pol);
 	if (o.check_profile) {
 		policy_print(pol, stdout);
 		status = fflush(stdout) == 0 ? 0 : SANDBOX_EXIT_SETUP;

@@ -12,6 +12,7 @@
  * the new root, so a symlink can never send a mount outside it. */
 #include "layers.h"
 #include "array_size.h"
+#include "protect.h"
 #include "log.h"
 #include "root_path.h"
 
@@ -287,7 +288,62 @@ static int plan_dev(struct plan *pl)
 }
 
 /* The whole view, as data: what goes where. Host trees are cloned here. */
-static int plan_build(const struct policy *p, struct plan *pl)
+/* A path bound onto itself (read-only, or writable as it is), opened
+ * without following links: the path is the real one the policy holds. */
+static int plan_self_bind(struct plan *pl, const char *path, uint64_t attrs)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	struct entry *e = plan_add(pl, (attrs & MOUNT_ATTR_RDONLY) ? E_BIND_RO : E_BIND_RW, path);
+	if (!e)
+		return log_fail(ENOMEM, "mount: plan");
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return log_fail(err, "mount: protected path %s (opened without following links)", path);
+	}
+	e->is_dir = S_ISDIR(st.st_mode);
+	e->fd = (int)open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	close(fd);
+	if (e->fd < 0)
+		return log_fail(errno, "mount: open_tree(%s, OPEN_TREE_CLONE)", path);
+	struct mount_attr attr = { .attr_set = attrs };
+	if (mount_setattr(e->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) != 0)
+		return log_fail(errno, "mount: mount_setattr(%s)", path);
+	return 0;
+}
+
+/* Persistence points: each held path read-only, the directories between
+ * its writable directory and it bound onto themselves (a mount point
+ * cannot be renamed, so .git cannot be moved away and remade with hooks). */
+static int plan_protect(struct plan *pl, const struct protect_set *ps)
+{
+	struct strlist between = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; ps && i < ps->n && !r; i++)
+		r = protect_between(&ps->v[i], &between) ? log_fail(ENOMEM, "mount: plan") : 0;
+	for (size_t i = 0; i < between.n && !r; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i; j++)
+			seen = seen || strcmp(between.v[i], between.v[j]) == 0;
+		if (!seen)
+			r = plan_self_bind(pl, between.v[i], RW_ATTRS);
+	}
+	for (size_t i = 0; ps && i < ps->n && !r; i++)
+		r = plan_self_bind(pl, ps->v[i].held, RO_ATTRS);
+	strlist_free(&between);
+	return r;
+}
+
+static int plan_build(const struct policy *p, const struct protect_set *ps, struct plan *pl)
 {
 	int r;
 	for (size_t i = 0; i < p->read_only.n; i++)
@@ -323,6 +379,8 @@ static int plan_build(const struct policy *p, struct plan *pl)
 	    (r = plan_tmpfs(pl, "/var/tmp", 01777, p->limits.tmp_mb)) ||
 	    (r = plan_simple(pl, E_SYMLINK, "/var/run", "/run")) ||
 	    (r = plan_simple(pl, E_PROC, "/proc", NULL)))
+		return r;
+	if ((r = plan_protect(pl, ps)))
 		return r;
 	for (size_t i = 0; i < p->hidden.n; i++)
 		if ((r = plan_simple(pl, E_HIDE, p->hidden.v[i], NULL)))
@@ -598,11 +656,11 @@ static int pivot(void)
 	return 0;
 }
 
-int mountns_build(const struct policy *p)
+int mountns_build(const struct policy *p, const struct protect_set *protect)
 {
 	struct plan pl = { 0 };
 	int rootfd = -1;
-	int r = plan_build(p, &pl);
+	int r = plan_build(p, protect, &pl);
 
 	if (r == 0)
 		r = staging_setup();

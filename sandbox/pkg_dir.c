@@ -143,6 +143,10 @@ int pkg_dir_establish(const struct pkg_dir_request *rq, struct pkg_dir *out, cha
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
+	/* The first root under which named is a package directory; another
+	 * root may contain this one (a global prefix under the project). */
+	enum pkg_dir_place first = PKG_DIR_OUTSIDE;
+	size_t first_i = 0;
 	for (i = 0; i < rq->nroots; i++) {
 		place = pkg_dir_place(rq->roots[i], rq->named, &rel);
 		/* A global prefix is nobody's project; a workspace needs the
@@ -151,8 +155,16 @@ int pkg_dir_establish(const struct pkg_dir_request *rq, struct pkg_dir *out, cha
 		if ((place == PKG_DIR_ROOT && i >= rq->project_roots) ||
 		    (place == PKG_DIR_WORKSPACE && (!rq->named_by_manager || i >= rq->project_roots)))
 			place = PKG_DIR_OTHER;
-		if (place != PKG_DIR_OUTSIDE)
+		if (place != PKG_DIR_OUTSIDE && first == PKG_DIR_OUTSIDE) {
+			first = place;
+			first_i = i;
+		}
+		if (place != PKG_DIR_OUTSIDE && place != PKG_DIR_OTHER)
 			break;
+	}
+	if (i == rq->nroots) {
+		place = first;
+		i = first_i;
 	}
 	if (place == PKG_DIR_OUTSIDE && rq->named_by_manager)
 		return establish_linked(rq, out, err, errlen);

@@ -17,7 +17,7 @@ static void policy_free_fields(struct policy *p)
 {
 	struct strlist *lists[] = {
 		&p->read_only, &p->read_only_optional, &p->read_write, &p->home_read_only,
-		&p->hidden, &p->env_keep, &p->env_strip, &p->set_env, &p->seccomp_deny_extra,
+		&p->hidden, &p->protected_dirs, &p->protected_files, &p->shown_to_project, &p->env_keep, &p->env_strip, &p->set_env, &p->seccomp_deny_extra,
 		&p->match_commands, &p->match_helpers,
 	};
 	char *strings[] = {
@@ -29,6 +29,21 @@ static void policy_free_fields(struct policy *p)
 		strlist_free(lists[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
 		free(strings[i]);
+}
+
+void policy_for_project_script(struct policy *p)
+{
+	size_t kept = 0;
+
+	if (!p->pkg_dir || !p->project_dir || strcmp(p->pkg_dir, p->project_dir) != 0)
+		return;
+	for (size_t i = 0; i < p->hidden.n; i++) {
+		if (strlist_has(&p->shown_to_project, p->hidden.v[i]))
+			free(p->hidden.v[i]);
+		else
+			p->hidden.v[kept++] = p->hidden.v[i];
+	}
+	p->hidden.n = kept;
 }
 
 void policy_free(struct policy *p)
@@ -154,6 +169,9 @@ void policy_print(const struct policy *p, FILE *out)
 	print_list(out, "read_write", &p->read_write);
 	print_list(out, "home_read_only", &p->home_read_only);
 	print_list(out, "hidden", &p->hidden);
+	print_list(out, "protected_dirs", &p->protected_dirs);
+	print_list(out, "protected_files", &p->protected_files);
+	print_list(out, "shown_to_project", &p->shown_to_project);
 	fputs("};\n\nenvironment = {\n", out);
 	print_list(out, "keep", &p->env_keep);
 	print_list(out, "strip", &p->env_strip);

@@ -44,6 +44,16 @@ struct policy {
 	struct strlist read_write;         /* e.g. ${PKG_DIR} */
 	struct strlist home_read_only;     /* paths under $HOME shown read-only */
 	struct strlist hidden;             /* masked with an empty file/dir */
+	/* Persistence points (.git/hooks, .vscode, .envrc…): inside a writable
+	 * directory they stay read-only, and one that is absent is held by an
+	 * empty placeholder for the script's lifetime so it cannot be created
+	 * (protect.c). dirs are made as directories, files as files. */
+	struct strlist protected_dirs;
+	struct strlist protected_files;
+	/* Hidden paths shown (as their directory is: writable) when the package
+	 * directory is the project itself, its own script (.git/config, which
+	 * husky's `git config core.hooksPath` writes). */
+	struct strlist shown_to_project;
 
 	/* Environment: a variable survives when it matches keep and not strip
 	 * (strip is case-insensitive); then set_env is applied. */
@@ -77,6 +87,10 @@ struct policy {
 };
 
 void policy_free(struct policy *p);
+
+/* The project's own script (pkg_dir is project_dir): shown_to_project
+ * entries leave hidden. Nothing otherwise. */
+void policy_for_project_script(struct policy *p);
 
 /* Prints the effective policy in libconfig syntax (re-loadable). */
 void policy_print(const struct policy *p, FILE *out);

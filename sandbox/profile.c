@@ -380,6 +380,9 @@ static const struct list_key fs_keys[] = {
 	{ "read_write", E_READ_WRITE, offsetof(struct policy, read_write) },
 	{ "home_read_only", E_HOME_READ_ONLY, offsetof(struct policy, home_read_only) },
 	{ "hidden", E_HIDDEN, offsetof(struct policy, hidden) },
+	{ "protected_dirs", E_HIDDEN, offsetof(struct policy, protected_dirs) },
+	{ "protected_files", E_HIDDEN, offsetof(struct policy, protected_files) },
+	{ "shown_to_project", E_HIDDEN, offsetof(struct policy, shown_to_project) },
 };
 static const struct list_key env_keys[] = {
 	{ "keep", E_PATTERN, offsetof(struct policy, env_keep) },
@@ -397,7 +400,8 @@ static const struct list_key match_keys[] = {
 
 static const struct section sec_filesystem = {
 	"filesystem", fs_keys, ARRAY_SIZE(fs_keys),
-	"read_only, read_only_optional, read_write, home_read_only, hidden"
+	"read_only, read_only_optional, read_write, home_read_only, hidden, protected_dirs, protected_files, "
+	"shown_to_project"
 };
 static const struct section sec_environment = {
 	"environment", env_keys, ARRAY_SIZE(env_keys), "keep, strip, set"

@@ -23,6 +23,7 @@
 #include "env_vec.h"
 #include "environ.h"
 #include "layers.h"
+#include "protect.h"
 #include "log.h"
 #include "pidns_init.h"
 #include "report.h"
@@ -61,6 +62,7 @@ struct run {
 	struct seccomp_prog filter;  /* compiled by the parent, loaded by the script */
 	struct seccomp_prog signals; /* CONFINE_FALLBACK: who the script may not signal */
 	char *fallback_tmp;          /* CONFINE_FALLBACK: private TMPDIR on the host */
+	struct protect_set protect;  /* persistence points held read-only (protect.h) */
 	int mapped;                  /* eventfd, parent -> init: the maps are written */
 	int sync[2];                 /* parent -> script: the seccomp filter */
 	int go[2];                   /* init -> script: the mount tree is ready */
@@ -269,7 +271,7 @@ static int init_setup(const struct run *r)
 	if (setsid() < 0)
 		return log_fail(errno, "init: setsid");
 	if ((rc = pidns_limit_pids(p->limits.nproc)) ||
-	    (rc = mountns_build(p)) ||
+	    (rc = mountns_build(p, &r->protect)) ||
 	    (rc = utsns_set_hostname(p->hostname)) ||
 	    (rc = tripwire_init_view(r->tw, p)))
 		return rc;
@@ -552,6 +554,11 @@ static int run_fallback(struct run *r)
 	log_warn("user namespaces are not available here; running with Landlock + seccomp + no_new_privs only: "
 		 "no pid/mount/net namespaces (network refused by seccomp, leftovers killed as subreaper, "
 		 "$HOME and TMPDIR replaced by private host directories)");
+	/* Landlock only adds rights: nothing inside a writable tree can be
+	 * made read-only again without a mount namespace. */
+	if (r->protect.n)
+		log_warn("without a mount namespace the project's persistence points (%s and %zu more) stay writable "
+			 "to its own script", r->protect.v[0].held, r->protect.n - 1);
 	r->mode = CONFINE_FALLBACK;
 	/* No pid namespace: the script sees us in /proc. */
 	if (fallback_prepare(r) != 0 || self_nondumpable("fallback") != 0 ||
@@ -691,6 +698,12 @@ int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd, struct sa
 		status = SANDBOX_EXIT_SETUP;
 		goto out;
 	}
+	/* Placeholders are made on the host before any child exists, and
+	 * removed after the whole sandbox has ended. */
+	if (protect_prepare(p, &r.protect) != 0) {
+		status = SANDBOX_EXIT_SETUP;
+		goto out;
+	}
 	status = run_namespaces(&r, &restricted);
 	if (restricted && cmd->require_namespaces) {
 		log_fail(restricted, "user namespace: refused by this host, and --require-namespaces was given");
@@ -710,6 +723,7 @@ out:
 		nftw(r.fallback_tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(r.fallback_tmp);
 	}
+	protect_finish(&r.protect);
 	seccomp_prog_free(&r.filter);
 	seccomp_prog_free(&r.signals);
 	env_free(r.env);

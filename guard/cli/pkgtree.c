@@ -302,6 +302,11 @@ static int add_pkg(struct loader *ld, const char *path, char *real, bool linked,
 	memset(p, 0, sizeof(*p));
 	p->dir = real;
 	p->linked = linked;
+	struct stat st;
+	if (stat(real, &st) == 0) {
+		p->dev = (unsigned long long)st.st_dev;
+		p->ino = (unsigned long long)st.st_ino;
+	}
 	if (!(p->name = strdup(name)) || !(p->path = strdup(path)) ||
 	    !(p->lock_key = strdup(path + strlen(t->project) + 1))) {
 		pkgtree_pkg_free(p);
@@ -776,6 +781,11 @@ int pkgtree_read_project(const char *project, struct pkg *out)
 		return -errno;
 	out->dir = real;
 	out->path = strdup(real);
+	struct stat st;
+	if (stat(real, &st) == 0) {
+		out->dev = (unsigned long long)st.st_dev;
+		out->ino = (unsigned long long)st.st_ino;
+	}
 	/* The project's own name is the user's, not a dependency's claim. */
 	out->name = strdup("(project)");
 	int r = out->path && out->name ? read_manifest(out) : -ENOMEM;

@@ -28,6 +28,8 @@ struct pkg {
 	char *dir;           /* absolute real path of the package directory */
 	char *path;          /* absolute path where it sits in the tree (differs
 	                      * from dir only for a linked package) */
+	unsigned long long dev, ino; /* of dir when it was listed: replay runs a
+	                      * script only in that very directory */
 	char *lock_key;      /* path relative to the project: "node_modules/a/node_modules/b" */
 	char *version;       /* package.json "version" as claimed, or NULL */
 	char *claimed_name;  /* package.json "name", or NULL */

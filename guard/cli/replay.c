@@ -261,6 +261,16 @@ static int run_script(const struct replay_opts *o, const char *project, const st
 	argv[a++] = script;
 	argv[a] = NULL;
 
+	/* The directory listed, not what its path leads to by now (an earlier
+	 * script may have replaced it with a link: the sandbox refuses a link
+	 * under node_modules itself; this also covers a linked package). */
+	struct stat now;
+	if (p->ino && (stat(p->dir, &now) != 0 || (unsigned long long)now.st_dev != p->dev ||
+		       (unsigned long long)now.st_ino != p->ino)) {
+		log_fail_plain(EPERM, "replay: %s: %s is no longer the directory that was listed (device and inode): "
+			       "its script is not run", p->name, p->dir);
+		return 125;
+	}
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
