@@ -55,6 +55,7 @@ SB=$work/bin/pkgguard-sandbox
 if [ -n "${PKGDIR_DAEMON:-}" ]; then
 	. tests/daemon_lib.sh
 	D=$work/bin/pkgguardd # the sandbox it trusts is the copy next to it
+	DENV="PKGGUARD_PROFILE_PATH=$work/profiles"
 fi
 cleanup() {
 	[ -z "${PKGDIR_DAEMON:-}" ] || stop_daemon
