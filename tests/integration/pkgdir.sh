@@ -35,15 +35,15 @@ unset npm_config_script_shell PNPM_CONFIG_SCRIPT_SHELL npm_config_globalconfig X
 
 if ! command -v npm >/dev/null 2>&1; then
 	skip "package directory rows" "npm is not installed"
-	exit 0
+	end_suite
 fi
-[ -x "$B/pkgguard" ] && [ -x "$B/pkgguard-sandbox" ] || { fail "package directory rows" "not built"; exit 0; }
+[ -x "$B/pkgguard" ] && [ -x "$B/pkgguard-sandbox" ] || { fail "package directory rows" "not built"; end_suite; }
 if [ -n "${PKGDIR_DAEMON:-}" ] && [ "$(id -u)" != 0 ]; then
 	skip "package directory rows under pkgguardd" "needs root (fanotify permission events, ptrace)"
-	exit 0
+	end_suite
 fi
 
-work=$(mktemp -d /var/tmp/pkgguard-pkgdir.XXXXXX) || exit 1
+work=$(mktemp -d /var/tmp/pkgguard-pkgdir.XXXXXX) || { fail "package directory rows" "mktemp"; end_suite; }
 chmod 755 "$work"
 mkdir -p "$work/bin" "$work/profiles" "$work/tgz"
 cp "$B/pkgguard" "$B/pkgguard-sandbox" "$work/bin/"
@@ -308,4 +308,4 @@ if [ "$(id -u)" = 0 ]; then
 else
 	run_pass "$(id -un)" "$(id -u)" "$(id -g)"
 fi
-exit 0
+done_testing
