@@ -81,7 +81,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SANITIZE := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps test-deps check unit-tests test-bins fuzz fuzz-bins asan lint bench demo clean install uninstall FORCE
+.PHONY: all deps test-deps check unit-tests test-bins fuzz fuzz-bins asan lint bench demo clean install uninstall deb FORCE
 all: deps
 	@$(MAKE) --no-print-directory $(PROGRAMS)
 
@@ -226,6 +226,11 @@ demo: all
 
 clean:
 	rm -rf build build-asan build-clang $(FUZZ_BUILD)
+
+# The Debian package (debian/, debhelper) in $(BUILD)/deb/: built from a copy
+# of the tree, reused while the sources are unchanged.
+deb: test-deps
+	@sh scripts/make-deb.sh $(BUILD)/deb
 
 # Everything under $(DESTDIR); the unit's ExecStart names $(BINDIR). The
 # daemon's config is installed only when absent: an admin's edits stay.

@@ -53,6 +53,8 @@ systemd:cmd=systemd-analyze
 groff-base:cmd=groff
 man-db:cmd=man
 apparmor:cmd=apparmor_parser
+dpkg-dev:cmd=dpkg-buildpackage
+debhelper:cmd=dh
 "
 need=$need_build
 [ "$tier" = test ] && need="$need_build $need_test"

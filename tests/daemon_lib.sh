@@ -42,8 +42,17 @@ dctl=""
 start_daemon_with() {
 	: >"$work/d.err"
 	dctl=$work/control.$$.$(date +%s%N)
-	# shellcheck disable=SC2086 # DENV is a list of words
-	env $DENV timeout -s KILL ${DAEMON_TIMEOUT:-120} "$D" --foreground "$@" --control "$dctl" 2>"$work/d.err" &
+	if [ -n "${DAEMON_EXECSTART:-}" ]; then
+		# deb.sh: the installed daemon exactly as its unit's ExecStart
+		# runs it (its own config file, the default control socket); the
+		# ARGS are not used.
+		dctl=/run/pkgguard/control
+		# shellcheck disable=SC2086 # DENV and the ExecStart line are lists of words
+		env $DENV timeout -s KILL ${DAEMON_TIMEOUT:-120} $DAEMON_EXECSTART 2>"$work/d.err" &
+	else
+		# shellcheck disable=SC2086 # DENV is a list of words
+		env $DENV timeout -s KILL ${DAEMON_TIMEOUT:-120} "$D" --foreground "$@" --control "$dctl" 2>"$work/d.err" &
+	fi
 	tpid=$!
 	_i=0
 	while [ $_i -lt 100 ]; do

@@ -414,16 +414,22 @@ prep_project() { # DIR
 	esac
 }
 
-for n in $names; do row npm "$n"; done
+# CORPUS_PMS: the package managers to run (deb.sh: npm alone).
+pms=" ${CORPUS_PMS:-npm pnpm yarn} "
+case $pms in *" npm "*) for n in $names; do row npm "$n"; done ;; esac
 
-if ! command -v pnpm >/dev/null 2>&1; then
+if [ "$pms" = " npm " ]; then
+	: # npm alone was asked for
+elif ! command -v pnpm >/dev/null 2>&1; then
 	skip "pnpm rows" "pnpm is not installed (make deps installs pnpm@12 from the npm registry when it can)"
 elif ! pnpm --version 2>/dev/null | grep -q '^12\.'; then
 	skip "pnpm rows" "pnpm $(pnpm --version 2>/dev/null) is not 12.x (allowBuilds and script-shell as measured for pnpm 12)"
 else
 	for n in $names; do row pnpm "$n"; done
 fi
-if [ -n "${PKGGUARD_SANDBOX:-}" ]; then
+if [ "$pms" = " npm " ]; then
+	:
+elif [ -n "${PKGGUARD_SANDBOX:-}" ]; then
 	skip "yarn rows" "yarn cannot be routed through a bare sandbox (PKGGUARD_SANDBOX); pkgguard run replays its scripts"
 elif ! command -v yarn >/dev/null 2>&1; then
 	skip "yarn rows" "yarn is not installed (make deps installs yarn@1 from the npm registry when it can)"

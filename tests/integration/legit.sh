@@ -97,7 +97,8 @@ spec() { # PM NAME: how PM is told to install a tarball or the local directory
 	esac
 }
 
-for pm in npm pnpm yarn; do
+# LEGIT_PMS: the package managers to run (deb.sh: npm alone).
+for pm in ${LEGIT_PMS:-npm pnpm yarn}; do
 	if ! command -v "$pm" >/dev/null 2>&1; then
 		skip "$pm: legitimate scripts" "$pm is not installed (make deps installs pnpm@12 and yarn@1 when it can)"
 		continue
