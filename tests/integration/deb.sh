@@ -21,20 +21,20 @@ export T_SUITE
 
 if [ "$(id -u)" != 0 ]; then
 	skip "Debian package" "needs root (dpkg -i, the daemon)"
-	exit 0
+	end_suite
 fi
 for c in dpkg-buildpackage dh dpkg; do
 	command -v "$c" >/dev/null 2>&1 ||
-		{ skip "Debian package" "$c is not installed (make test-deps installs dpkg-dev and debhelper)"; exit 0; }
+		{ skip "Debian package" "$c is not installed (make test-deps installs dpkg-dev and debhelper)"; end_suite; }
 done
 if dpkg -s pkgguard >/dev/null 2>&1; then
 	skip "Debian package" "a pkgguard package is installed on this machine already (not touching it)"
-	exit 0
+	end_suite
 fi
 for f in /usr/bin/pkgguard /usr/bin/pkgguardd /usr/bin/pkgguard-sandbox /usr/share/pkgguard /etc/pkgguard /run/pkgguard/control; do
 	if [ -e "$f" ]; then
 		skip "Debian package" "$f exists (a source install?): not touching it"
-		exit 0
+		end_suite
 	fi
 done
 
@@ -52,7 +52,7 @@ trap cleanup EXIT INT TERM
 t0=$(date +%s)
 if ! sh scripts/make-deb.sh "$B/deb" >"$work/build.log" 2>&1; then
 	fail "make deb" "$(tail -n 4 "$work/build.log" | tr '\n' ' ')"
-	exit 0
+	end_suite
 fi
 deb=$(ls "$B"/deb/pkgguard_*.deb 2>/dev/null | head -n 1)
 pass "make deb: $(basename "$deb") in $(($(date +%s) - t0)) s ($(tail -n 1 "$work/build.log" | grep -q 'up to date' && echo reused || echo built))"
@@ -63,7 +63,7 @@ if dpkg -i "$deb" >"$work/dpkg-i.log" 2>&1; then
 else
 	installed=yes
 	fail "dpkg -i" "$(tail -n 3 "$work/dpkg-i.log" | tr '\n' ' ')"
-	exit 0
+	end_suite
 fi
 dpkg -L pkgguard >"$work/files"
 
@@ -163,3 +163,4 @@ fi
 if [ -n "$procs" ]; then
 	for e in $procs; do kill -9 "${e%/exe}" 2>/dev/null; done
 fi
+done_testing
