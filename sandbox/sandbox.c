@@ -551,9 +551,12 @@ static int run_fallback(struct run *r)
 	struct outcome o = { 0 };
 	int pidfd = -1;
 
-	log_warn("user namespaces are not available here; running with Landlock + seccomp + no_new_privs only: "
-		 "no pid/mount/net namespaces (network refused by seccomp, leftovers killed as subreaper, "
-		 "$HOME and TMPDIR replaced by private host directories)");
+	/* Under `pkgguard run` (a record is asked for) the run's summary says
+	 * it once for every script; each record says "fallback". */
+	if (!r->cmd->record_dir)
+		log_warn("user namespaces are not available here; running with Landlock + seccomp + no_new_privs only: "
+			 "no pid/mount/net namespaces (network refused by seccomp, leftovers killed as subreaper, "
+			 "$HOME and TMPDIR replaced by private host directories)");
 	/* Landlock only adds rights: nothing inside a writable tree can be
 	 * made read-only again without a mount namespace. */
 	if (r->protect.n)

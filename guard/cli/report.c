@@ -84,6 +84,16 @@ void report_print(FILE *out, const struct run_report *r)
 	fprintf(out, "pkgguard: %zu ok, %zu failed, %zu timed out, %zu setup errors, %zu skipped, %zu suspicious; %s exited %d\n",
 		report_count(r, "ok"), report_count(r, "failed"), report_count(r, "timeout"),
 		report_count(r, "setup-error"), r->n_skipped, report_suspicious(r), r->package_manager, r->pm_status);
+	/* Said once here: the sandbox does not warn per script when it writes
+	 * a record for this run. */
+	size_t fallback = 0;
+	for (size_t i = 0; i < r->scripts.n; i++)
+		fallback += r->scripts.v[i].confinement && strcmp(r->scripts.v[i].confinement, "fallback") == 0;
+	if (fallback)
+		fprintf(out, "pkgguard: user namespaces are refused here (a container?): %zu of %zu scripts ran in the "
+			"fallback — Landlock, seccomp, no network, private $HOME; weaker: no pid namespace or "
+			"private /proc, no mount namespace, every AF_UNIX socket refused (pkgguard doctor says why)\n",
+			fallback, r->scripts.n);
 	for (size_t i = 0; i < r->scripts.n; i++)
 		if (r->scripts.v[i].quarantine) {
 			fputs("pkgguard: files kept from ", out);
