@@ -10,6 +10,7 @@
 #include "pkg_layout.h"
 #include "record.h"
 #include "profile.h"
+#include "profile_paths.h"
 #include "sandbox.h"
 #include "version.h"
 #include "tripwire.h"
@@ -364,6 +365,9 @@ int main(int argc, char **argv)
 		 * not choose the policy of a script it confines. */
 		search = o.only_profiles;
 		memset(&o.only_profiles, 0, sizeof(o.only_profiles));
+	} else if (o.profiles_dir && access(o.profiles_dir, X_OK) != 0) {
+		log_fail(errno, "--profiles %s: give a directory of profiles (NAME.conf)", o.profiles_dir);
+		return SANDBOX_EXIT_SETUP;
 	} else if (profile_search_path(o.profiles_dir ? o.profiles_dir : file_dir, &search) != 0) {
 		log_fail(ENOMEM, "profile search path");
 		return SANDBOX_EXIT_SETUP;
@@ -414,6 +418,20 @@ int main(int argc, char **argv)
 			goto out;
 	}
 	package = o.package ? strdup(o.package) : o.shell_command ? package_from_path(pkg_dir) : NULL;
+	/* Said here, naming the directory and where it came from, rather than
+	 * as the profile line that would refuse ${PKG_DIR}: the usual cause is
+	 * a script shell started from /tmp, $HOME or /. */
+	const char *why = pkg_dir ? pkg_dir_refusal(pkg_dir, getenv("HOME")) : NULL;
+	if (why) {
+		log_fail_plain(EINVAL, "%s%s cannot be the package directory: it %s, and a script may write its "
+			       "package directory; run from the package's own directory (a project, or "
+			       "node_modules/NAME) or give --pkg-dir DIR",
+			       o.pkg_dir ? "--pkg-dir " : "the current directory ", pkg_dir, why);
+		o.package_name = package;
+		named = strdup(pkg_dir);
+		refused = true;
+		goto out;
+	}
 
 	if (project_dir && project_too_wide(project_dir, getenv("HOME"))) {
 		log_warn("project directory %s is / or contains $HOME: it is not shown to the script", project_dir);

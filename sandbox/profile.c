@@ -1024,7 +1024,8 @@ static int read_top(struct loader *ld, const char *arg)
 	r = resolve_name(ld, arg, 0, NULL, &path, &idx);
 	if (r == -ENOENT) {
 		searched_dirs(ld, 0, dirs, sizeof(dirs));
-		return fail_plain(ld, r, "profile \"%s\" not found (searched: %s)", arg, dirs);
+		return fail_plain(ld, r, "profile \"%s\" not found (searched: %s): install pkgguard's profiles "
+				  "(make install) or name their directory in PKGGUARD_PROFILE_PATH", arg, dirs);
 	}
 	return r ? r : read_link(ld, path, arg, idx, NULL);
 }

@@ -187,6 +187,17 @@ bool path_is_home_secret(const char *path, const char *home)
 	return false;
 }
 
+const char *pkg_dir_refusal(const char *path, const char *home)
+{
+	if (strcmp(path, "/") == 0)
+		return "is /";
+	if (home && *home && (strcmp(path, home) == 0 || path_is_under(home, path)))
+		return "is or contains $HOME";
+	if (rw_is_refused(path, home))
+		return "is a system or credential directory";
+	return NULL;
+}
+
 bool rw_is_refused(const char *path, const char *home)
 {
 	const char *slash = strrchr(path, '/');

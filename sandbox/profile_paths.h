@@ -20,6 +20,10 @@ bool path_is_under(const char *path, const char *dir);
 bool path_at_or_under(const char *path, const char *dir);
 /* True for a system or credential directory that must never be writable. */
 bool rw_is_refused(const char *path, const char *home);
+/* Why PATH cannot be a package directory (writable to the script), by the
+ * rules of a profile's read_write entries: a short reason ("is /", "is or
+ * contains $HOME", "is a system or credential directory"), or NULL. */
+const char *pkg_dir_refusal(const char *path, const char *home);
 /* True for a credential or start-up tree under home ($HOME/.ssh, .aws,
  * .config, ...), or a path inside one: never writable, never shown. */
 bool path_is_home_secret(const char *path, const char *home);

@@ -244,11 +244,17 @@ int cmd_run(int argc, char **argv)
 		return r > 0 ? CMD_OK : CMD_USAGE;
 	const struct pm_adapter *a = pm_adapter_find(o.pm_argv[0]);
 	if (!a) {
-		log_fail_plain(EINVAL, "run: unknown package manager \"%s\" (known: npm, npx, pnpm, yarn)", o.pm_argv[0]);
+		const char *pm = o.pm_argv[0];
+		bool pip = strncmp(pm, "pip", 3) == 0 || strncmp(pm, "python", 6) == 0;
+		log_fail_plain(EINVAL, "run: unknown package manager \"%s\" (known: npm, npx, pnpm, yarn)%s", pm,
+			       pip ? "; pip has no script shell: pkgguardd sandboxes its builds (systemctl enable --now "
+				     "pkgguardd, then a plain pip install)"
+				   : "; give one of those after --");
 		return CMD_USAGE;
 	}
 	if (!in_path(o.pm_argv[0])) {
-		log_fail_plain(ENOENT, "run: %s is not installed (not found in PATH)", o.pm_argv[0]);
+		log_fail_plain(ENOENT, "run: %s is not installed (not found in PATH): install it, or add its "
+			       "directory to PATH", o.pm_argv[0]);
 		return 127;
 	}
 	bool install = is_install(a, o.pm_argv);
