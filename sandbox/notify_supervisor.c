@@ -40,9 +40,9 @@ int notify_filter_compile(int exempt_fd, struct seccomp_prog *out)
 	/* Other architectures' entry points are refused by the main filter. */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1)) < 0 ||
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0)) < 0 ||
-	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0))) < 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0, 0))) < 0 ||
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1,
-				   SCMP_A0(SCMP_CMP_NE, (uint64_t)exempt_fd))) < 0 ||
+				   SCMP_A0(SCMP_CMP_NE, (uint64_t)exempt_fd, 0))) < 0 ||
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmmsg), 0)) < 0) {
 		rc = log_fail(-rc, "tripwire: the notification filter's rules");
 		goto out;
