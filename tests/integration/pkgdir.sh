@@ -92,7 +92,8 @@ new_project() {
 	npm) printf '{ "name": "pd-project", "version": "1.0.0", "private": true,\n  "allowScripts": { "pkgdir-a": true, "pkgdir-b": true, "file:%s": true } }\n' "$TGZ" >"$2/package.json" ;;
 	pnpm)
 		echo '{ "name": "pd-project", "version": "1.0.0", "private": true }' >"$2/package.json"
-		printf 'allowBuilds:\n  "pkgdir-a@file:%s": true\n  "pkgdir-b": true\n' "$TGZ" >"$2/pnpm-workspace.yaml"
+		# pnpm 12 keys a file: tarball's approval by its spec relative to the project
+		printf 'allowBuilds:\n  "pkgdir-a@file:%s": true\n  "pkgdir-b": true\n' "$(realpath --relative-to="$2" "$TGZ")" >"$2/pnpm-workspace.yaml"
 		;;
 	yarn) echo '{ "name": "pd-project", "version": "1.0.0", "private": true }' >"$2/package.json" ;;
 	esac
