@@ -582,6 +582,38 @@ static void test_helper_run_by_a_script_denied(void **state)
 	free(c);
 }
 
+/* The cache is a fixed array (memory bounded, whatever cycles through
+ * pids): a slot holds one pid + start time and is replaced when either
+ * differs; what was replaced answers nothing any more. A pid cycling
+ * through the slot of the package manager's fork never makes that fork
+ * unrelated. */
+static void test_cache_slot_replaced(void **state)
+{
+	(void)state;
+	BASE(c);
+	const pid_t a = 40, b = 40 + CLASSIFY_CACHE_SLOTS;
+	struct proc_info pa = proc(a, 10, 400, "-bash", "/usr/bin/bash");
+	struct proc_info pb = proc(b, 10, 401, "-bash", "/usr/bin/bash");
+	struct proc_info pa2 = proc(a, 20, 402, "npm install", "/usr/bin/node");
+	struct proc_info ca[] = { pa, bash, init };
+	struct proc_info cb[] = { pb, bash, init };
+	struct proc_info ca2[] = { pa2, npm, bash, init };
+
+	classify(c, ca, 3, &sh_file, &d);
+	assert_true(classify_cached(c, a, 400));
+	classify(c, cb, 3, &sh_file, &d); /* same slot, another pid */
+	assert_true(classify_cached(c, b, 401));
+	assert_false(classify_cached(c, a, 400));
+	classify(c, ca, 3, &sh_file, &d);
+	assert_true(classify_cached(c, a, 400));
+	/* the same pid, another start time: npm's fork, not the old entry */
+	assert_false(classify_cached(c, a, 402));
+	classify(c, ca2, 4, &sh_file, &d);
+	assert_int_equal(d.verdict, VERDICT_DENY);
+	assert_false(classify_cached(c, a, 402));
+	free(c);
+}
+
 /* (f) pid reuse: the same pid with another start time inherits nothing. */
 static void test_pid_reuse(void **state)
 {
@@ -941,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_script_helper_subtree),
 		cmocka_unit_test(test_helper_run_by_a_script_denied),
 		cmocka_unit_test(test_pid_reuse),
+		cmocka_unit_test(test_cache_slot_replaced),
 		cmocka_unit_test(test_cmdline_matching),
 		cmocka_unit_test(test_parse_stat),
 		cmocka_unit_test(test_proc_cache_reads_fresh_and_keeps_fds),
