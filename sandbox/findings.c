@@ -145,7 +145,7 @@ bool findings_suspicious(const struct findings *fs)
 	return false;
 }
 
-static void summary(const struct finding *f, char *buf, size_t len)
+void findings_summary(const struct finding *f, char *buf, size_t len)
 {
 	switch (f->kind) {
 	case FINDING_DNS:
@@ -187,7 +187,7 @@ void findings_reason(const struct findings *fs, char *buf, size_t len)
 		first = &fs->v[0];
 	if (!first)
 		return;
-	summary(first, buf, len);
+	findings_summary(first, buf, len);
 	size_t used = strlen(buf);
 	if (suspicious > 1 && used < len)
 		snprintf(buf + used, len - used, " (+%zu more)", suspicious - 1);
@@ -210,7 +210,7 @@ void findings_write_json(FILE *f, const struct findings *fs)
 		const struct finding *x = &fs->v[i];
 		fprintf(f, "%s\n    { \"kind\": \"%s\", \"severity\": \"%s\", \"count\": %u", i ? "," : "",
 			kind_names[x->kind], x->suspicious ? "suspicious" : "info", x->count);
-		summary(x, line, sizeof(line));
+		findings_summary(x, line, sizeof(line));
 		str_field(f, "summary", line);
 		str_field(f, x->kind == FINDING_SELF_MODIFIED ? "role" : x->kind == FINDING_CONNECT ? "syscall" : "name",
 			  x->name);

@@ -57,6 +57,8 @@ void findings_free(struct findings *fs);
 /* Sets f->suspicious by the rule table. */
 void finding_classify(struct finding *f);
 bool findings_suspicious(const struct findings *fs);
+/* One line on f, into buf. */
+void findings_summary(const struct finding *f, char *buf, size_t len);
 /* One line on the first suspicious finding (or the first one), into buf. */
 void findings_reason(const struct findings *fs, char *buf, size_t len);
 /* The "findings" JSON array (record.c's writer). */

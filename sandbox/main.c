@@ -14,6 +14,8 @@
 #include "sandbox.h"
 #include "version.h"
 #include "tripwire.h"
+#include "journal.h"
+#include "state_dir.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -44,6 +46,8 @@ struct options {
 	const char *check_profile;
 	const char *shell_command;
 	const char *argv0;        /* --argv0: the name COMMAND is run under */
+	int record;               /* --record: into the user's state directory */
+	const char *record_dir;   /* where the record goes, or NULL */
 	int verbose;
 	int require_namespaces;
 	struct extra_dir *extra;  /* --rw / --ro, in order */
@@ -80,6 +84,9 @@ static void usage(FILE *out)
 		"  --ro DIR              also show DIR read-only (repeatable); never \"/\",\n"
 		"                        /proc, /sys, /dev, /run, one containing $HOME, a\n"
 		"                        credential directory or a hidden path\n"
+		"  --record              leave the tripwire's record in the user's state\n"
+		"                        directory (pkgguard records) and one journald entry\n"
+		"                        per finding (pkgguardd's reparse gives it)\n"
 		"  --argv0 NAME          run COMMAND with NAME as its argv[0] (what it was\n"
 		"                        called: pkgguardd's reparse keeps the original)\n"
 		"  --require-namespaces  fail instead of the no-user-namespace fallback\n"
@@ -93,7 +100,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_PROFILE = 256, O_PROFILES, O_PKG, O_PROJECT, O_PACKAGE, O_CHECK, O_REQUIRE, O_VERSION,
-	       O_RW, O_RO, O_ARGV0, O_ONLY_PROFILES };
+	       O_RW, O_RO, O_ARGV0, O_ONLY_PROFILES, O_RECORD };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "profiles", required_argument, NULL, O_PROFILES },
@@ -106,6 +113,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "rw", required_argument, NULL, O_RW },
 		{ "ro", required_argument, NULL, O_RO },
 		{ "argv0", required_argument, NULL, O_ARGV0 },
+		{ "record", no_argument, NULL, O_RECORD },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -144,6 +152,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		}
 		case O_ARGV0: o->argv0 = optarg; break;
+		case O_RECORD: o->record = 1; break;
 		case 'c': o->shell_command = optarg; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': usage(stdout); exit(0);
@@ -229,17 +238,30 @@ static char *absolute_dir(const char *what, const char *dir)
 
 /* For `pkgguard run`, which sets PKGGUARD_RECORD_DIR: one record per
  * script, also for one refused before its policy was loaded (pol NULL). The
- * script's environment never has this variable (not kept). */
-static const char *record_dir(void)
+ * script's environment never has this variable (not kept). With --record
+ * (pkgguardd's reparse), the user's state directory; NULL: no record. */
+static const char *record_dir(const struct options *o)
 {
+	static char state[4096];
 	const char *dir = getenv("PKGGUARD_RECORD_DIR");
-	return dir && dir[0] == '/' ? dir : NULL;
+	int rc;
+
+	if (dir && dir[0] == '/')
+		return dir;
+	if (!o->record)
+		return NULL;
+	if ((rc = state_dir_path("records", 1, state, sizeof(state))) != 0) {
+		log_warn("--record: no state directory for the record (%s): none is kept", strerror(-rc));
+		return NULL;
+	}
+	return state;
 }
 
 static void write_record(const struct options *o, const struct policy *pol, const char *pkg_dir,
 			 const struct sandbox_outcome *out, int status, const struct timespec *start)
 {
-	const char *dir = record_dir();
+	/* A script refused before sandbox_run() has not looked it up yet. */
+	const char *dir = o->record_dir ? o->record_dir : record_dir(o);
 	if (!dir)
 		return;
 	struct script_record rec = {
@@ -259,7 +281,11 @@ static void write_record(const struct options *o, const struct policy *pol, cons
 		.tripwire = out->tripwire ? tripwire_status(out->tripwire) : "off",
 		.quarantine = out->tripwire ? tripwire_quarantine(out->tripwire) : NULL,
 	};
-	record_write(dir, &rec);
+	if (record_write(dir, &rec) == 0 && o->record && out->tripwire) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/%s.json", dir, rec.name);
+		journal_findings(rec.findings, rec.package, rec.event, path);
+	}
 }
 
 /* The package directory, when the caller names a project (-c: $INIT_CWD;
@@ -496,7 +522,7 @@ int main(int argc, char **argv)
 		.envp = environ,
 		.cwd = cwd,
 		.require_namespaces = o.require_namespaces,
-		.record_dir = record_dir(),
+		.record_dir = o.record_dir = record_dir(&o),
 	};
 	struct sandbox_outcome outcome = { 0 };
 	struct timespec start;

@@ -4,7 +4,7 @@
 # postinstall (`node -e ""`), installed from local tarballs (npm's cache warm:
 # one warm-up install first, then every run from the lockfile into an empty
 # node_modules). Timed plain, with npm's script shell routed to
-# pkgguard-sandbox, through `pkgguard run` when BUILD/pkgguard exists, and
+# pkgguard-sandbox (tripwire records off, then on), through `pkgguard run` when BUILD/pkgguard exists, and
 # (as root) plain npm with nothing routed while pkgguardd reparses every
 # script into the sandbox (the daemon started before and stopped after each
 # such run, outside the timing); 5 runs each, round-robin so drift hits every
@@ -80,6 +80,13 @@ flags="--no-audit --no-fund --no-update-notifier --prefer-offline --loglevel=err
 install_plain() { npm install $flags; }
 # shellcheck disable=SC2086
 install_sandbox() { npm_config_script_shell=$SB npm install $flags; }
+# The same with the tripwire's records on (what `pkgguard run` asks for):
+# records on vs off in the same run (issue 13, target <= 1.03).
+# shellcheck disable=SC2086
+install_records() {
+	rm -rf "$work/rec" && mkdir -p "$work/rec" &&
+		PKGGUARD_RECORD_DIR=$work/rec npm_config_script_shell=$SB npm install $flags
+}
 # shellcheck disable=SC2086
 install_pkgguard() { "$PG" run -- npm install $flags; }
 # shellcheck disable=SC2086 # the script shell named, so nothing routes it
@@ -113,7 +120,7 @@ ran() {
 	_n=$(find node_modules -mindepth 2 -maxdepth 2 -path 'node_modules/bench-pkg-*/ran' | wc -l)
 	[ "$_n" -eq $NPKG ] || { echo "bench_install: the $v install ran $_n of $NPKG postinstalls" >&2; exit 1; }
 }
-variants="plain sandbox"
+variants="plain sandbox records"
 if [ -x "$PG" ]; then
 	variants="$variants pkgguard"
 else
@@ -165,6 +172,7 @@ for v in $variants; do
 	case $v in
 	plain) label="plain npm install" ;;
 	sandbox) label="npm_config_script_shell=pkgguard-sandbox" ;;
+	records) label="the same, tripwire records on" ;;
 	pkgguard) label="pkgguard run -- npm install" ;;
 	daemon) label="plain npm install, pkgguardd reparsing" ;;
 	esac
@@ -172,6 +180,8 @@ for v in $variants; do
 		"$(awk -v a="$m" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')" "$(tr '\n' ' ' <"$work/times-$v")"
 done
 echo "target: ratio <= 1.15"
+printf 'tripwire records on vs off (sandbox variant): %s (target <= 1.03)\n' \
+	"$(awk -v a="$(median <"$work/times-records")" -v b="$(median <"$work/times-sandbox")" 'BEGIN { printf "%.3f", a / b }')"
 if [ -f "$work/times-daemon" ] && [ -f "$work/times-pkgguard" ]; then
 	d=$(median <"$work/times-daemon")
 	w=$(median <"$work/times-pkgguard")

@@ -40,3 +40,13 @@ end_suite() {
 	echo "# done [$T_SUITE] (ended early, see the row above)"
 	exit 0
 }
+
+# kill_pidfiles DIR — kills the process each DIR/*.pid names (by pid, never
+# 0 or 1): the second stages the attack fixtures write their pid for.
+kill_pidfiles() {
+	for _f in "$1"/*.pid; do
+		[ -f "$_f" ] || continue
+		_p=$(cat "$_f" 2>/dev/null)
+		case "$_p" in '' | *[!0-9]* | 0 | 1) ;; *) kill "$_p" 2>/dev/null ;; esac
+	done
+}

@@ -126,6 +126,8 @@ run_integration() {
 	fi
 } | tee "$log"
 
+# The records `pkgguard run` and reparsed scripts kept (tests/lib.sh).
+rm -rf "${TMPDIR:-/tmp}"/pkgguard-tests-state.*
 passed=$(grep -c '^ok - ' "$log" | tr -d ' ')
 skipped=$(grep -c '^ok - .* # SKIP ' "$log" | tr -d ' ')
 failed=$(grep -c '^not ok - ' "$log" | tr -d ' ')

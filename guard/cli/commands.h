@@ -18,5 +18,7 @@ int cmd_disable(int argc, char **argv);    /* enable.c: pkgguard disable npm|pnp
 int cmd_profile(int argc, char **argv);    /* profile_cmd.c: check FILE | show NAME */
 int cmd_status(int argc, char **argv);     /* status.c: pkgguardd's state over its control socket */
 int cmd_doctor(int argc, char **argv);     /* doctor.c: what holds on this machine, with fixes */
+int cmd_records(int argc, char **argv);    /* records_cmd.c: the tripwire's kept records */
+int cmd_report(int argc, char **argv);     /* records_cmd.c: render a saved report */
 
 #endif

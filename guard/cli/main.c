@@ -18,6 +18,9 @@ static void usage(FILE *out)
 	      "       pkgguard status [--json] [--socket PATH]\n"
 	      "                                    pkgguardd's mode, uptime, counters, latency\n"
 	      "       pkgguard doctor [--json]     what holds on this machine, each failing check with its fix\n"
+	      "       pkgguard records [--since TIME] [--suspicious]\n"
+	      "                                    what sandboxed scripts tried (the tripwire's kept records)\n"
+	      "       pkgguard report FILE.json    render a report saved by run --report, with every finding\n"
 	      "\n"
 	      "pkgguard run installs with the real package manager (its network, cache and\n"
 	      "auth are its own) while every lifecycle script runs in pkgguard-sandbox.\n", out);
@@ -35,6 +38,8 @@ int main(int argc, char **argv)
 		{ "profile", cmd_profile },
 		{ "status", cmd_status },
 		{ "doctor", cmd_doctor },
+		{ "records", cmd_records },
+		{ "report", cmd_report },
 	};
 
 	log_set_program("pkgguard");
@@ -53,7 +58,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
-	log_fail_plain(22, "unknown command \"%s\" (run, enable, disable, profile, status, doctor)", argv[1]);
+	log_fail_plain(22, "unknown command \"%s\" (run, enable, disable, profile, status, doctor, records, report)", argv[1]);
 	usage(stderr);
 	return CMD_USAGE;
 }

@@ -26,7 +26,7 @@ static int64_t int_field(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
-static int row_from_json(struct json_object *o, struct script_row *row, const char *dir)
+int record_row_parse(struct json_object *o, struct script_row *row, const char *dir)
 {
 	struct json_object *v;
 
@@ -53,16 +53,19 @@ static int row_from_json(struct json_object *o, struct script_row *row, const ch
 	row->reason = dup_field(o, "reason");
 	row->tripwire = dup_field(o, "tripwire");
 	char *q = dup_field(o, "quarantine");
-	/* The record names its quarantine inside its own directory only. */
-	if (q && !strchr(q, '/') && q[0] != '.' && asprintf(&row->quarantine, "%s/%s", dir, q) < 0)
+	/* A record names its quarantine inside its own directory only; a
+	 * report (dir NULL) has the absolute path already. */
+	if (q && dir && !strchr(q, '/') && q[0] != '.' && asprintf(&row->quarantine, "%s/%s", dir, q) < 0)
 		row->quarantine = NULL;
+	if (q && !dir && q[0] == '/')
+		row->quarantine = strdup(q);
 	free(q);
 	if (json_object_object_get_ex(o, "findings", &v) && json_object_get_type(v) == json_type_array)
 		row->findings = json_object_get(v);
 	return row->outcome && row->command ? 0 : -EBADMSG;
 }
 
-static void row_free(struct script_row *r)
+void record_row_free(struct script_row *r)
 {
 	free(r->package);
 	free(r->version);
@@ -85,7 +88,7 @@ static void row_free(struct script_row *r)
 void records_free(struct script_rows *rows)
 {
 	for (size_t i = 0; i < rows->n; i++)
-		row_free(&rows->v[i]);
+		record_row_free(&rows->v[i]);
 	free(rows->v);
 	rows->v = NULL;
 	rows->n = 0;
@@ -120,9 +123,9 @@ int records_load(const char *dir, struct script_rows *out)
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		struct json_object *o = json_object_from_file(path);
-		if (!o || row_from_json(o, &out->v[out->n], dir) != 0) {
+		if (!o || record_row_parse(o, &out->v[out->n], dir) != 0) {
 			if (o)
-				row_free(&out->v[out->n]);
+				record_row_free(&out->v[out->n]);
 			rc = log_fail_plain(EBADMSG, "report: unreadable script record %s", path);
 		} else {
 			out->n++;

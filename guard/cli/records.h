@@ -28,6 +28,11 @@ struct script_rows {
 /* Loads every record of dir, oldest first. A record that cannot be parsed
  * is an error (-EBADMSG, reported): it would otherwise hide a script. */
 int records_load(const char *dir, struct script_rows *out);
+/* One record (or a report's script entry) into row; dir: the record's
+ * directory, which its quarantine is relative to (NULL: a report, whose
+ * quarantine is absolute). -EBADMSG when a required field is missing. */
+int record_row_parse(struct json_object *o, struct script_row *row, const char *dir);
+void record_row_free(struct script_row *r);
 void records_free(struct script_rows *rows);
 
 #endif

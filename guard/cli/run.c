@@ -279,7 +279,7 @@ int cmd_run(int argc, char **argv)
 	/* Records and the quarantine are kept in the user's state directory
 	 * (`pkgguard records`); without one, in a temporary directory that
 	 * goes at the end. */
-	int keep = state_runs_dir(record_dir, sizeof(record_dir) - 32) == 0;
+	int keep = state_dir_path("runs", 1, record_dir, sizeof(record_dir) - 32) == 0;
 	if (keep)
 		strcat(record_dir, "/run-XXXXXX");
 	else

@@ -163,7 +163,7 @@ pip_install() {
 	out=$work/out-${2##*/}
 	(cd "$PIPCWD" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" LANG=C.UTF-8 \
 		$PIP_ENV \
-		XDG_CACHE_HOME="$work/cache" PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 \
+		XDG_CACHE_HOME="$work/cache" XDG_STATE_HOME="$work/state" PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 \
 		NPM_TOKEN="npm_CANARY${TAG}env" PYPI_API_TOKEN="pypi-CANARY${TAG}env" \
 		PIP_INDEX_URL="https://__token__:pypi-CANARY${TAG}idx@127.0.0.1:9/simple" \
 		timeout 180 "$1" install --no-index $PIP_ISO "$2") >"$out" 2>&1
@@ -300,24 +300,30 @@ contained() {
 # builds LABEL VENV PIP — the C extension built with the daemon enforcing.
 builds() {
 	_l=$1 _v=$2 _pip=$3
-	_n="$_l: the C extension builds and imports"
+	_n="$_l: the C extension builds and imports; the tripwire finds it clean"
 	if [ $HAVE_DEV != 1 ]; then
 		skip "$_n" "python3-dev is not installed (no Python.h for $PY)"
 		return
 	fi
 	_s=$(src "$_v-cext" cext)
+	# The tripwire's records of the reparsed build hooks (--record): there
+	# must be some, and none suspicious (a C extension build is legitimate).
+	_recs=$work/state/pkgguard/records
+	rm -rf "$_recs"
 	start_daemon "$MODE" || { fail "$_n" "the daemon did not start: $(tail -n 1 "$work/d.err")"; return; }
 	pip_install "$_pip" "$_s"
 	_rc=$?
 	_stopped=$(stopped_pids)
 	stop_daemon
 	_r=$(imports "$_v" pgcext)
+	_nrec=$(find "$_recs" -name '*.json' 2>/dev/null | wc -l)
+	_bad=$(grep -l '"verdict": "suspicious"' "$_recs"/*.json 2>/dev/null | head -n 1)
 	if [ "$cext_ok" != 1 ]; then
 		fail "$_n" "vacuous: its control failed"
-	elif [ "$_rc" = 0 ] && [ "$_r" = 42 ] && [ -z "$_stopped" ]; then
+	elif [ "$_rc" = 0 ] && [ "$_r" = 42 ] && [ -z "$_stopped" ] && { [ "$MODE" != enforce ] || [ "$_nrec" -gt 0 ]; } && [ -z "$_bad" ]; then
 		pass "$_n"
 	else
-		fail "$_n" "pip exited $_rc, import: $_r${_stopped:+, processes left stopped: $_stopped}; $(tail_of "$out" 2) [daemon: $(daemon_says)]"
+		fail "$_n" "pip exited $_rc, import: $_r${_stopped:+, processes left stopped: $_stopped}, $_nrec records${_bad:+, suspicious: $(grep -o '"reason": [^,]*' "$_bad")}; $(tail_of "$out" 2) [daemon: $(daemon_says)]"
 	fi
 }
 

@@ -24,13 +24,9 @@ chmod 755 "$work"
 TAG=pgtw$$x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 export XDG_STATE_HOME=$work/state
 cleanup() {
-	for f in "$work"/*.pid; do
-		[ -f "$f" ] || continue
-		p=$(cat "$f" 2>/dev/null)
-		case "$p" in '' | *[!0-9]* | 0 | 1) ;; *) kill "$p" 2>/dev/null ;; esac
-	done
+	kill_pidfiles "$work"
 	rm -f /tmp/*"$TAG"*
-	rm -rf "$work"
+	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -121,6 +117,30 @@ if [ $inside = 1 ] && [ -f "$qf" ] && [ "$(sha256sum <"$qf" | cut -d' ' -f1)" = 
 	pass "the quarantined copy has the recorded sha256, mode 0600, in a 0700 directory of the state directory"
 else
 	fail "the quarantined copy has the recorded sha256, mode 0600, in a 0700 directory of the state directory" "$q $(ls -la "$(dirname "$qf")" 2>&1 | tr '\n' ' ')"
+fi
+
+# The kept records: `pkgguard records --suspicious` names the dropper with
+# its reason; `pkgguard report FILE` renders the saved report with every
+# finding (the C2 name, the dropped file's sha256 and where it is kept).
+out=$("$PG" records --suspicious --since 1h 2>&1)
+if echo "$out" | grep -Eq "suspicious +attack-dropper@1.0.0 postinstall +exit 0 .+" &&
+	echo "$out" | grep -q "kept: $XDG_STATE_HOME/pkgguard/runs/run-"; then
+	pass "pkgguard records --suspicious lists the dropper, its reason and where its files are kept"
+else
+	fail "pkgguard records --suspicious lists the dropper, its reason and where its files are kept" "$out"
+fi
+out=$("$PG" records --since 2099-01-01 2>&1)
+if echo "$out" | grep -q "^no records since then"; then
+	pass "pkgguard records --since a later time lists nothing"
+else
+	fail "pkgguard records --since a later time lists nothing" "$out"
+fi
+out=$("$PG" report "$work/report.json" 2>&1)
+if echo "$out" | grep -Eq 'attack-dropper@1.0.0 +postinstall .*SUSPICIOUS' && echo "$out" | grep -q "looked up c2-$TAG.example" &&
+	echo "$out" | grep -q "sha256 $qs" && echo "$out" | grep -q "kept as $qf"; then
+	pass "pkgguard report FILE renders the saved report with every finding"
+else
+	fail "pkgguard report FILE renders the saved report with every finding" "$(echo "$out" | tail -n 12 | tr '\n' ' ')"
 fi
 
 # A legitimate script: clean, no findings beyond information.

@@ -242,6 +242,10 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 		r = draft_opt(&d, &p->owned, "--profile", in->pm);
 	if (!r)
 		r = draft_opt(&d, &p->owned, "--pkg-dir", "."); /* its cwd, as it sees it */
+	/* The tripwire's record in the user's state directory, and a journald
+	 * entry per finding (issue 13). */
+	if (!r)
+		r = draft_str(&d, &p->owned, "--record");
 	if (!r && is_dir_for(in->pid, init_cwd))
 		r = draft_opt(&d, &p->owned, "--project-dir", init_cwd);
 	if (!r && package_name_from_path(in->cwd, pkg, sizeof(pkg)) == 0)

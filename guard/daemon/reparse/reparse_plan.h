@@ -1,6 +1,6 @@
 /* reparse_plan.h — what a reparse turns the failed execve into: reads the
  * call's filename, argv and envp from the stopped process and builds the
- * argv of `pkgguard-sandbox --profile PM --pkg-dir . [--project-dir
+ * argv of `pkgguard-sandbox --profile PM --pkg-dir . --record [--project-dir
  * $INIT_CWD] [--package NAME] [--rw DIR]… [--ro DIR]… [--argv0 ARGV0] -- FILE ARGV[1…]`,
  * reusing the process's own argv strings (only the new words are written).
  * The environment pointer is passed on as it is: the sandbox scrubs it. */

@@ -1,4 +1,4 @@
-/* state_dir.c — the runs directory of the installing user (state_dir.h). */
+/* state_dir.c — the installing user's state directory (state_dir.h). */
 #include "state_dir.h"
 
 #include <errno.h>
@@ -32,20 +32,20 @@ static int make_dirs(char *path)
 	return 0;
 }
 
-int state_runs_dir(char *buf, size_t len)
+int state_dir_path(const char *sub, int make, char *buf, size_t len)
 {
 	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	int n;
 
 	if (xdg && xdg[0] == '/')
-		n = snprintf(buf, len, "%s/pkgguard/runs", xdg);
+		n = snprintf(buf, len, "%s/pkgguard/%s", xdg, sub);
 	else if (geteuid() == 0)
-		n = snprintf(buf, len, "/var/lib/pkgguard/runs");
+		n = snprintf(buf, len, "/var/lib/pkgguard/%s", sub);
 	else if (home && home[0] == '/' && strcmp(home, "/") != 0)
-		n = snprintf(buf, len, "%s/.local/state/pkgguard/runs", home);
+		n = snprintf(buf, len, "%s/.local/state/pkgguard/%s", home, sub);
 	else
 		return -ENOENT;
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
-	return make_dirs(buf);
+	return make ? make_dirs(buf) : 0;
 }

@@ -1,0 +1,2 @@
+build-dev/common/clock.o: common/clock.c common/clock.h
+common/clock.h:

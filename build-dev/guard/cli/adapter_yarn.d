@@ -1,0 +1,3 @@
+build-dev/guard/cli/adapter_yarn.o: guard/cli/adapter_yarn.c \
+ guard/cli/adapter.h
+guard/cli/adapter.h:
