@@ -16,6 +16,7 @@ static const char *const kind_names[] = {
 	[FINDING_FILE_LEFT] = "file-left",
 	[FINDING_PROCESS_LEFT] = "process-left",
 	[FINDING_SELF_MODIFIED] = "self-modified",
+	[FINDING_REFUSED_CALL] = "refused-call",
 };
 
 /* Files in the private $HOME that only persistence writes: shell start-up
@@ -34,6 +35,7 @@ void finding_classify(struct finding *f)
 	switch (f->kind) {
 	case FINDING_DNS:
 	case FINDING_CONNECT:
+	case FINDING_REFUSED_CALL: /* evidence: libuv probes io_uring, builds probe namespaces */
 		f->suspicious = false;
 		break;
 	case FINDING_DECOY_OPENED:
@@ -171,6 +173,9 @@ void findings_summary(const struct finding *f, char *buf, size_t len)
 	case FINDING_SELF_MODIFIED:
 		snprintf(buf, len, "%s its own %s", f->detail, f->path);
 		break;
+	case FINDING_REFUSED_CALL:
+		snprintf(buf, len, "was refused %s()", f->name);
+		break;
 	}
 }
 
@@ -212,7 +217,8 @@ void findings_write_json(FILE *f, const struct findings *fs)
 			kind_names[x->kind], x->suspicious ? "suspicious" : "info", x->count);
 		findings_summary(x, line, sizeof(line));
 		str_field(f, "summary", line);
-		str_field(f, x->kind == FINDING_SELF_MODIFIED ? "role" : x->kind == FINDING_CONNECT ? "syscall" : "name",
+		str_field(f, x->kind == FINDING_SELF_MODIFIED ? "role" :
+			  x->kind == FINDING_CONNECT || x->kind == FINDING_REFUSED_CALL ? "syscall" : "name",
 			  x->name);
 		str_field(f, "path", x->path);
 		str_field(f, "address", x->address);

@@ -21,6 +21,7 @@ enum finding_kind {
 	FINDING_FILE_LEFT,      /* file left in the private $HOME, /tmp, /var/tmp, /dev/shm */
 	FINDING_PROCESS_LEFT,   /* a process outlived the script and was killed */
 	FINDING_SELF_MODIFIED,  /* a file of the package deleted or rewritten */
+	FINDING_REFUSED_CALL,   /* a kernel call the sandbox refuses (unshare, bpf…) */
 };
 
 struct finding {

@@ -32,6 +32,7 @@ static const char *const kinds[] = {
 	[FINDING_DNS] = "dns", [FINDING_CONNECT] = "connect", [FINDING_DECOY_OPENED] = "decoy-opened",
 	[FINDING_DECOY_SENT] = "decoy-sent", [FINDING_FILE_LEFT] = "file-left",
 	[FINDING_PROCESS_LEFT] = "process-left", [FINDING_SELF_MODIFIED] = "self-modified",
+	[FINDING_REFUSED_CALL] = "refused-call",
 };
 
 void journal_findings(const struct findings *fs, const char *package, const char *event, const char *record)

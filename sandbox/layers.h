@@ -66,6 +66,11 @@ struct seccomp_prog {
 int seccomp_filter_build(const struct policy *p, enum confinement mode, struct seccomp_prog *out);
 int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct seccomp_prog *out);
 int seccomp_filter_load(const struct seccomp_prog *prog);
+/* With the tripwire (tripwire.h): the filter without the unconditional
+ * refusals it counts, which its notification filter refuses instead; the
+ * i-th of those (name, errno), -ENOENT past the last. */
+int seccomp_filter_compile_uncounted(const struct policy *p, enum confinement mode, struct seccomp_prog *out);
+int seccomp_counted_refusal(size_t i, const char **name, int *err);
 void seccomp_prog_free(struct seccomp_prog *prog);
 int seccomp_filter_apply(const struct policy *p, enum confinement mode);
 /* The BPF of a libseccomp filter context (a scmp_filter_ctx). */

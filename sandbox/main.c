@@ -246,8 +246,9 @@ static const char *record_dir(const struct options *o)
 	const char *dir = getenv("PKGGUARD_RECORD_DIR");
 	int rc;
 
-	if (dir && dir[0] == '/')
-		return dir;
+	/* A copy: sandbox_run() zeroes the environment's strings in place. */
+	if (dir && dir[0] == '/' && (size_t)snprintf(state, sizeof(state), "%s", dir) < sizeof(state))
+		return state;
 	if (!o->record)
 		return NULL;
 	if ((rc = state_dir_path("records", 1, state, sizeof(state))) != 0) {

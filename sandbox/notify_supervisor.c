@@ -28,7 +28,7 @@
 #define PAYLOAD_MAX 4096   /* bytes of a refused send kept for the token search */
 #define MMSG_MAX 64        /* sendmmsg() entries read */
 
-int notify_filter_compile(int exempt_fd, struct seccomp_prog *out)
+int notify_filter_compile(int exempt_fd, bool network, struct seccomp_prog *out)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int rc;
@@ -38,14 +38,31 @@ int notify_filter_compile(int exempt_fd, struct seccomp_prog *out)
 	if (!ctx)
 		return log_fail(ENOMEM, "tripwire: seccomp_init");
 	/* Other architectures' entry points are refused by the main filter. */
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1)) < 0 ||
-	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0)) < 0 ||
-	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0, 0))) < 0 ||
-	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1,
-				   SCMP_A0(SCMP_CMP_NE, (uint64_t)exempt_fd, 0))) < 0 ||
-	    (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmmsg), 0)) < 0) {
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1)) < 0) {
+		rc = log_fail(-rc, "tripwire: seccomp_attr_set");
+		goto out;
+	}
+	if (network &&
+	    ((rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0)) < 0 ||
+	     (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0))) < 0 ||
+	     (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1,
+				    SCMP_A0(SCMP_CMP_NE, (uint64_t)exempt_fd))) < 0 ||
+	     (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmmsg), 0)) < 0)) {
 		rc = log_fail(-rc, "tripwire: the notification filter's rules");
 		goto out;
+	}
+	const char *name;
+	int err;
+	for (size_t i = 0; seccomp_counted_refusal(i, &name, &err) == 0; i++) {
+		int nr = seccomp_syscall_resolve_name(name);
+		if (nr == __NR_SCMP_ERROR) {
+			rc = log_fail_plain(ENOSYS, "tripwire: %s unknown to libseccomp", name);
+			goto out;
+		}
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0)) < 0) {
+			rc = log_fail(-rc, "tripwire: seccomp_rule_add(%s, NOTIFY)", name);
+			goto out;
+		}
 	}
 	rc = seccomp_ctx_export(ctx, out);
 out:
@@ -63,12 +80,28 @@ int notify_filter_load(const struct seccomp_prog *prog)
 	return (int)fd;
 }
 
-int notify_supervisor_init(struct notify_supervisor *s, net_observer observe, void *ctx)
+int notify_supervisor_init(struct notify_supervisor *s, net_observer observe, refusal_observer refused,
+			   void *ctx)
 {
+	const char *name;
+	int err;
+
 	memset(s, 0, sizeof(*s));
 	s->listener = -1;
 	s->observe = observe;
+	s->refused_call = refused;
 	s->ctx = ctx;
+	if (seccomp_counted_refusal(COUNTED_MAX, &name, &err) == 0)
+		return log_fail_plain(E2BIG, "tripwire: more counted refusals than COUNTED_MAX");
+	for (size_t i = 0; seccomp_counted_refusal(i, &name, &err) == 0; i++) {
+		int nr = seccomp_syscall_resolve_name(name);
+		if (nr == __NR_SCMP_ERROR)
+			return log_fail_plain(ENOSYS, "tripwire: %s unknown to libseccomp", name);
+		s->counted[s->ncounted].nr = nr;
+		s->counted[s->ncounted].err = err;
+		s->counted[s->ncounted].name = name;
+		s->ncounted++;
+	}
 	int rc = seccomp_notify_alloc(&s->req, &s->resp);
 	return rc < 0 ? log_fail(-rc, "tripwire: seccomp_notify_alloc") : 0;
 }
@@ -246,6 +279,26 @@ int notify_supervisor_handle(struct notify_supervisor *s)
 	if ((rc = seccomp_notify_receive(s->listener, s->req)) < 0)
 		return rc == -ENOENT || rc == -EINTR ? 0 : rc;
 	s->handled++;
+	/* A counted refusal: refused as the main filter would, first. */
+	for (size_t i = 0; i < s->ncounted; i++)
+		if (s->req->data.nr == s->counted[i].nr) {
+			memset(s->resp, 0, sizeof(*s->resp));
+			s->resp->id = s->req->id;
+			s->resp->error = -s->counted[i].err;
+			rc = seccomp_notify_respond(s->listener, s->resp);
+			s->refused_call(s->ctx, s->counted[i].name);
+			return rc < 0 && rc != -ENOENT ? rc : 0;
+		}
+	/* Anything else the filter did not mean to send here is refused:
+	 * only the four network calls below may ever continue. */
+	long nr = s->req->data.nr;
+	if (nr != SYS_connect && nr != SYS_sendto && nr != SYS_sendmsg && nr != SYS_sendmmsg) {
+		memset(s->resp, 0, sizeof(*s->resp));
+		s->resp->id = s->req->id;
+		s->resp->error = -EPERM;
+		rc = seccomp_notify_respond(s->listener, s->resp);
+		return rc < 0 && rc != -ENOENT ? rc : 0;
+	}
 	int refuse = inspect(s, s->req, &d, payload, &plen);
 	if (refuse < 0)
 		return 0; /* the call is gone (the process died or was interrupted) */

@@ -15,6 +15,12 @@
  * inet sockets) is the boundary, not this supervisor: a script that swaps
  * the address after the read reaches nothing more than it could anyway.
  *
+ * With the tripwire, the unconditional refusals of the main filter
+ * (unshare, mount, ptrace, bpf, io_uring, keyctl… seccomp_counted_refusal())
+ * are notified here instead, answered with the same errno before anything
+ * else is looked at, and counted. The refusal does not rest on this
+ * process: if it dies, the kernel fails every notified call with ENOSYS.
+ *
  * The reusable base for allowing specific hosts later: such a decision must
  * not continue the script's call; it must make the connection itself
  * (SECCOMP_IOCTL_NOTIF_ADDFD with a socket the supervisor connected), so the
@@ -41,25 +47,35 @@ struct net_dest {
 /* Called for every inet destination; payload is the first bytes the call
  * would have sent (sendto/sendmsg/sendmmsg), or NULL. */
 typedef void (*net_observer)(void *ctx, const struct net_dest *d, const void *payload, size_t len);
+/* Called for every refused call the supervisor counts (by syscall name). */
+typedef void (*refusal_observer)(void *ctx, const char *syscall);
+
+#define COUNTED_MAX 64
 
 struct notify_supervisor {
 	int listener;                 /* -1 until the script handed it over */
 	net_observer observe;
+	refusal_observer refused_call;
 	void *ctx;
+	struct { int nr; int err; const char *name; } counted[COUNTED_MAX];
+	size_t ncounted;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	size_t handled, refused;
 };
 
-/* The notification filter, compiled with libseccomp. sendmsg() on
- * exempt_fd is not notified: the script hands the listener itself over on
- * that socket, right after loading the filter. */
-int notify_filter_compile(int exempt_fd, struct seccomp_prog *out);
+/* The notification filter, compiled with libseccomp: the network calls
+ * and the counted refusals. sendmsg() on exempt_fd is not notified: the
+ * script hands the listener itself over on that socket, right after loading
+ * the filter. network: false leaves the network calls alone (a profile
+ * that allows the network). */
+int notify_filter_compile(int exempt_fd, bool network, struct seccomp_prog *out);
 /* Script side: loads prog with SECCOMP_FILTER_FLAG_NEW_LISTENER. Returns
  * the listener fd or -errno. */
 int notify_filter_load(const struct seccomp_prog *prog);
 
-int notify_supervisor_init(struct notify_supervisor *s, net_observer observe, void *ctx);
+int notify_supervisor_init(struct notify_supervisor *s, net_observer observe, refusal_observer refused,
+			   void *ctx);
 /* Takes over the listener fd. */
 void notify_supervisor_attach(struct notify_supervisor *s, int listener);
 /* Answers one pending notification (the listener polled readable).

@@ -565,7 +565,7 @@ static int run_fallback(struct run *r)
 	r->mode = CONFINE_FALLBACK;
 	/* No pid namespace: the script sees us in /proc. */
 	if (fallback_prepare(r) != 0 || self_nondumpable("fallback") != 0 ||
-	    seccomp_filter_build(r->p, r->mode, &r->filter) != 0 || seccomp_signals_build(&r->signals) != 0)
+	    tripwire_filter_build(r->tw, r->p, r->mode, &r->filter) != 0 || seccomp_signals_build(&r->signals) != 0)
 		return SANDBOX_EXIT_SETUP;
 	if (r->tw && (tripwire_channel_open(r->tw, r->mode) != 0 || tripwire_fallback_view(r->tw, r->fallback_tmp) != 0))
 		return SANDBOX_EXIT_SETUP;
@@ -595,7 +595,7 @@ static int parent_setup(struct run *r, pid_t init)
 	if (rc == 0 && write(r->mapped, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		rc = log_fail(errno, "parent: sync with init");
 	if (rc == 0)
-		rc = seccomp_filter_build(r->p, r->mode, &r->filter);
+		rc = tripwire_filter_build(r->tw, r->p, r->mode, &r->filter);
 	if (rc == 0) {
 		uint32_t len = (uint32_t)r->filter.len;
 		size_t bytes = r->filter.len * sizeof(struct sock_filter);

@@ -12,6 +12,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/filter.h>
 #include <linux/netlink.h>
 #include <linux/seccomp.h>
@@ -21,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -175,11 +177,36 @@ static int resolve(const char *name, int *nr)
 	return 0;
 }
 
-static int add_deny_table(scmp_filter_ctx ctx)
+/* The tripwire counts these refusals (a routine clone3 probe of glibc's
+ * pthread_create is no evidence of anything). */
+static bool is_counted(const struct deny_rule *r)
+{
+	return strcmp(r->name, "clone3") != 0;
+}
+
+int seccomp_counted_refusal(size_t i, const char **name, int *err)
+{
+	for (size_t k = 0, seen = 0; k < ARRAY_SIZE(deny_table); k++) {
+		if (!is_counted(&deny_table[k]))
+			continue;
+		if (seen++ == i) {
+			*name = deny_table[k].name;
+			*err = deny_table[k].err;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* skip_counted: the tripwire's notification filter refuses (and counts)
+ * those instead; a refusal here would take precedence over it. */
+static int add_deny_table(scmp_filter_ctx ctx, bool skip_counted)
 {
 	int nr, rc;
 
 	for (size_t i = 0; i < ARRAY_SIZE(deny_table); i++) {
+		if (skip_counted && is_counted(&deny_table[i]))
+			continue;
 		if ((rc = resolve(deny_table[i].name, &nr)) < 0 ||
 		    (rc = add_rule(ctx, nr, deny_table[i].err, 0, NULL, deny_table[i].name, NULL)) < 0)
 			return rc;
@@ -322,7 +349,7 @@ static int add_extra_rules(scmp_filter_ctx ctx, const struct policy *p)
 	return 0;
 }
 
-static int filter_ctx_build(const struct policy *p, enum confinement mode, scmp_filter_ctx *out)
+static int filter_ctx_build(const struct policy *p, enum confinement mode, bool skip_counted, scmp_filter_ctx *out)
 {
 	scmp_filter_ctx ctx;
 	int rc;
@@ -344,7 +371,7 @@ static int filter_ctx_build(const struct policy *p, enum confinement mode, scmp_
 		goto fail;
 	}
 
-	if ((rc = add_deny_table(ctx)) < 0 ||
+	if ((rc = add_deny_table(ctx, skip_counted)) < 0 ||
 	    (rc = add_newer_table(ctx)) < 0 ||
 	    (rc = add_arg_table(ctx)) < 0 ||
 	    (rc = add_personality_rules(ctx)) < 0 ||
@@ -395,18 +422,28 @@ out:
 	return rc;
 }
 
-int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
+static int compile(const struct policy *p, enum confinement mode, bool skip_counted, struct seccomp_prog *out)
 {
 	scmp_filter_ctx ctx = NULL;
 	int rc;
 
 	out->insns = NULL;
 	out->len = 0;
-	if ((rc = filter_ctx_build(p, mode, &ctx)) < 0)
+	if ((rc = filter_ctx_build(p, mode, skip_counted, &ctx)) < 0)
 		return rc;
 	rc = seccomp_ctx_export(ctx, out);
 	seccomp_release(ctx);
 	return rc;
+}
+
+int seccomp_filter_compile(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
+{
+	return compile(p, mode, false, out);
+}
+
+int seccomp_filter_compile_uncounted(const struct policy *p, enum confinement mode, struct seccomp_prog *out)
+{
+	return compile(p, mode, true, out);
 }
 
 int seccomp_filter_load(const struct seccomp_prog *prog)

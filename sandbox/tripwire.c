@@ -92,6 +92,13 @@ static void on_net(void *ctx, const struct net_dest *d, const void *payload, siz
 	}
 }
 
+static void on_refused(void *ctx, const char *syscall)
+{
+	struct tripwire *tw = ctx;
+	struct finding f = { .kind = FINDING_REFUSED_CALL, .name = (char *)syscall };
+	add(tw, &f);
+}
+
 static void on_dns(void *ctx, const char *name)
 {
 	struct tripwire *tw = ctx;
@@ -146,7 +153,7 @@ struct tripwire *tripwire_new(const struct policy *p, const char *command, const
 	snprintf(tw->quarantine, sizeof(tw->quarantine), "%s.quarantine", tw->name);
 	tw->record_dirfd = open(record_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (tw->record_dirfd < 0 || decoys_init(&tw->decoys) != 0 ||
-	    notify_supervisor_init(&tw->sup, on_net, tw) != 0) {
+	    notify_supervisor_init(&tw->sup, on_net, on_refused, tw) != 0) {
 		if (tw->record_dirfd < 0)
 			log_fail(errno, "tripwire: open the record directory %s", record_dir);
 		tripwire_free(tw);
@@ -191,12 +198,18 @@ int tripwire_channel_open(struct tripwire *tw, enum confinement mode)
 	int fl = fcntl(tw->chan[0], F_GETFL);
 	fcntl(tw->chan[0], F_SETFL, fl | O_NONBLOCK);
 	seccomp_prog_free(&tw->notify_prog);
-	return notify_filter_compile(tw->chan[1], &tw->notify_prog);
+	return notify_filter_compile(tw->chan[1], tw->network, &tw->notify_prog);
 }
 
 void tripwire_channel_close_child(struct tripwire *tw)
 {
 	close_fd(&tw->chan[1]);
+}
+
+int tripwire_filter_build(const struct tripwire *tw, const struct policy *p, enum confinement mode,
+			  struct seccomp_prog *out)
+{
+	return tw ? seccomp_filter_compile_uncounted(p, mode, out) : seccomp_filter_build(p, mode, out);
 }
 
 /* ---- the sandbox's side ---- */
@@ -240,7 +253,9 @@ int tripwire_script_notify(struct tripwire *tw)
 {
 	struct msg m = { .kind = MSG_LISTENER };
 
-	if (!tw || !tw->network)
+	/* Always with a tripwire: the main filter left the counted refusals
+	 * to this one (tripwire_filter_build). */
+	if (!tw)
 		return 0;
 	int fd = notify_filter_load(&tw->notify_prog);
 	if (fd < 0)

@@ -38,6 +38,11 @@ void tripwire_free(struct tripwire *tw);
 int tripwire_channel_open(struct tripwire *tw, enum confinement mode);
 void tripwire_channel_close_child(struct tripwire *tw);
 
+/* Parent: the main seccomp filter; with a tripwire, without the refusals
+ * its notification filter makes (and counts) instead. */
+int tripwire_filter_build(const struct tripwire *tw, const struct policy *p, enum confinement mode,
+			  struct seccomp_prog *out);
+
 /* Script, in its network namespace (before dropping capabilities). */
 int tripwire_script_netns(struct tripwire *tw);
 /* Script, right before the main seccomp filter: loads the notification

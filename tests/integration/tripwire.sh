@@ -170,6 +170,38 @@ else
 	fail "a script cannot write, link or overfill its record directory; a big file's copy is bounded (1 MiB)" "$(ls -laR "$work/rec" | tr '\n' ' ' | cut -c1-400)"
 fi
 
+# Refused kernel calls, with records on: the tripwire's notification
+# filter refuses them instead of the main filter (and counts them); each
+# must still be refused with the same errno. CONTROL: outside, they work.
+PROBE=$top/$BUILD/tests/probe
+if [ ! -x "$PROBE" ]; then
+	fail "refused calls: still refused, and counted" "$PROBE is not built"
+else
+	cp "$PROBE" "$work/ok/probe"
+	if "$work/ok/probe" syscall unshare-user >/dev/null 2>&1 && "$work/ok/probe" syscall io_uring_setup >/dev/null 2>&1; then
+		pass "control: unshare(CLONE_NEWUSER) and io_uring_setup work outside the sandbox"
+	else
+		fail "control: unshare(CLONE_NEWUSER) and io_uring_setup work outside the sandbox" "vacuous"
+	fi
+	rm -rf "$work/rec" && mkdir -p "$work/rec"
+	bad=""
+	for sc in unshare-user setns mount chroot ptrace-traceme process_vm_readv process_vm_writev bpf perf_event_open \
+		userfaultfd io_uring_setup io_uring_enter keyctl add_key request_key init_module; do
+		o=$(cd "$work/ok" && PKGGUARD_RECORD_DIR=$work/rec "$SB" --pkg-dir "$work/ok" -- ./probe syscall "$sc" 2>&1)
+		case "$o" in *"probe syscall $sc: refused: EPERM"*) ;; *) bad="$bad $sc($o)" ;; esac
+	done
+	for name in unshare setns mount chroot ptrace process_vm_readv process_vm_writev bpf perf_event_open userfaultfd \
+		io_uring_setup io_uring_enter keyctl add_key request_key init_module; do
+		grep -q "\"kind\": \"refused-call\", \"severity\": \"info\", \"count\": 1, \"summary\": \"was refused $name()\"" "$work"/rec/*.json ||
+			bad="$bad no-record:$name"
+	done
+	if [ -z "$bad" ]; then
+		pass "refused calls: still refused with EPERM when records are on, and each one counted (info)"
+	else
+		fail "refused calls: still refused with EPERM when records are on, and each one counted (info)" "$bad"
+	fi
+fi
+
 # Without user namespaces (simulated: a user namespace of our own whose
 # max_user_namespaces is 0): no DNS stub, but decoys, files and processes
 # left are recorded all the same. CONTROL: the simulation really refuses
