@@ -16,10 +16,10 @@ BUILD=${BUILD:-build}
 PG=$top/$BUILD/pkgguard
 if [ "$(id -u)" != 0 ]; then
 	skip "tripwire under pkgguardd" "needs root (fanotify permission events, ptrace of any process)"
-	exit 0
+	end_suite
 fi
-[ -x "$BUILD/pkgguardd" ] && [ -x "$PG" ] || { fail "tripwire under pkgguardd" "not built"; exit 0; }
-command -v npm >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 || { skip "tripwire under pkgguardd" "npm or python3 is not installed"; exit 0; }
+[ -x "$BUILD/pkgguardd" ] && [ -x "$PG" ] || { fail "tripwire under pkgguardd" "not built"; end_suite; }
+command -v npm >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 || { skip "tripwire under pkgguardd" "npm or python3 is not installed"; end_suite; }
 unset PKGGUARD_PROFILE_PATH
 work=$(mktemp -d /var/tmp/pkgguard-dtripwire.XXXXXX) || exit 1
 . tests/daemon_lib.sh
@@ -39,7 +39,7 @@ trap 'exit 1' INT TERM HUP
 cp -r "$top/tests/fixtures/attacks/dropper" "$work/src"
 printf '{ "c2": "c2-%s.example:8000,203.0.113.9:8000", "work": "%s", "home": "%s", "tag": "%s" }\n' \
 	"$TAG" "$work" "$work/home" "$TAG" >"$work/src/attack.json"
-(cd "$work" && npm pack --silent "$work/src" >/dev/null 2>&1) || { fail "tripwire under pkgguardd" "npm pack failed"; exit 0; }
+(cd "$work" && npm pack --silent "$work/src" >/dev/null 2>&1) || { fail "tripwire under pkgguardd" "npm pack failed"; end_suite; }
 tgz=$work/attack-dropper-1.0.0.tgz
 mkdir -p "$work/home"
 
@@ -80,7 +80,7 @@ rm -f "/tmp/ld-$TAG.sh" "$work/ld-$TAG.pid"
 
 if ! start_daemon enforce; then
 	fail "tripwire under pkgguardd" "pkgguardd did not start: $(tail -n 1 "$work/d.err")"
-	exit 0
+	end_suite
 fi
 install "$work/sb" >"$work/install.log" 2>&1
 stop_daemon
@@ -123,3 +123,4 @@ if echo "$out" | grep -q "suspicious  attack-dropper@1.0.0 postinstall"; then
 else
 	fail "reparsed: pkgguard records lists it" "$out"
 fi
+done_testing
