@@ -39,6 +39,11 @@ const char *decoy_path(size_t i)
 	return paths[i];
 }
 
+const char *decoy_relpath(size_t i)
+{
+	return i < N_DECOYS ? table[i].path : "?";
+}
+
 int decoys_init(struct decoys *d)
 {
 	unsigned char raw[DECOYS_MAX][DECOY_TOKEN_LEN / 2];

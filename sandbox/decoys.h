@@ -31,6 +31,8 @@ int decoys_init(struct decoys *d);
 int decoys_plant(struct decoys *d, const char *home, int inotify_fd);
 /* "~/.npmrc" & co. */
 const char *decoy_path(size_t i);
+/* ".npmrc" & co.: relative to $HOME. */
+const char *decoy_relpath(size_t i);
 /* The decoy whose token is in buf (case-insensitive), or -1. */
 int decoys_find_token(const struct decoys *d, const void *buf, size_t len);
 /* Calls opened(ctx, i) for each open event waiting on inotify_fd. */

@@ -39,7 +39,8 @@ void finding_classify(struct finding *f)
 		f->suspicious = false;
 		break;
 	case FINDING_DECOY_OPENED:
-		f->suspicious = !f->path || strcmp(f->path, "~/.npmrc") != 0;
+		/* detail "deleted": a wiper or a clean-up, whichever decoy */
+		f->suspicious = !f->path || strcmp(f->path, "~/.npmrc") != 0 || (f->detail && strcmp(f->detail, "deleted") == 0);
 		break;
 	case FINDING_DECOY_SENT:
 	case FINDING_PROCESS_LEFT:
@@ -69,7 +70,7 @@ static int same(const struct finding *a, const struct finding *b)
 	return a->kind == b->kind && a->port == b->port && same_str(a->name, b->name) &&
 	       same_str(a->path, b->path) && same_str(a->address, b->address) &&
 	       same_str(a->protocol, b->protocol) &&
-	       (a->kind != FINDING_DECOY_SENT || same_str(a->detail, b->detail));
+	       ((a->kind != FINDING_DECOY_SENT && a->kind != FINDING_DECOY_OPENED) || same_str(a->detail, b->detail));
 }
 
 static char *dup_or_null(const char *s, int *failed)
@@ -158,7 +159,7 @@ void findings_summary(const struct finding *f, char *buf, size_t len)
 			 strchr(f->address, ':') ? "]" : "", f->port, f->protocol ? f->protocol : "inet");
 		break;
 	case FINDING_DECOY_OPENED:
-		snprintf(buf, len, "opened the decoy %s", f->path);
+		snprintf(buf, len, "%s the decoy %s", f->detail ? f->detail : "opened", f->path);
 		break;
 	case FINDING_DECOY_SENT:
 		snprintf(buf, len, "the token of decoy %s went into %s", f->path, f->detail ? f->detail : "?");

@@ -104,5 +104,6 @@ int pidns_init_run(pid_t script, const struct limits *limits, int report_fd)
 	report_send(report_fd, REPORT_EXIT, code);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
+	tripwire_init_linger();
 	return code;
 }

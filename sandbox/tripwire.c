@@ -26,7 +26,7 @@
 enum { DIR_HOME, DIR_TMP, DIR_VARTMP, DIR_SHM, DIRS };
 static const char *const dir_prefix[DIRS] = { "~", "/tmp", "/var/tmp", "/dev/shm" };
 
-enum msg_kind { MSG_DNS = 1, MSG_LISTENER, MSG_VIEW, MSG_PROCESS };
+enum msg_kind { MSG_DNS = 1, MSG_LISTENER, MSG_VIEW, MSG_PROCESS, MSG_GIVE_BACK };
 
 struct msg {
 	int kind;
@@ -214,9 +214,10 @@ int tripwire_filter_build(const struct tripwire *tw, const struct policy *p, enu
 
 /* ---- the sandbox's side ---- */
 
-static int send_msg(int sock, const struct msg *m, const int *fds, int nfds)
+/* quiet: nobody to tell (the give-back to an init that is already gone). */
+static int send_msg_to(int sock, const struct msg *m, const int *fds, int nfds, bool quiet)
 {
-	char control[CMSG_SPACE(sizeof(int) * (DIRS + 1))];
+	char control[CMSG_SPACE(sizeof(int) * (DIRS + 3))];
 	struct iovec iov = { (void *)m, sizeof(*m) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
@@ -231,8 +232,13 @@ static int send_msg(int sock, const struct msg *m, const int *fds, int nfds)
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
 	}
 	if (sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(*m))
-		return log_fail(errno ? errno : EPIPE, "tripwire: hand over to the parent");
+		return quiet ? -EPIPE : log_fail(errno ? errno : EPIPE, "tripwire: hand over to the parent");
 	return 0;
+}
+
+static int send_msg(int sock, const struct msg *m, const int *fds, int nfds)
+{
+	return send_msg_to(sock, m, fds, nfds, false);
 }
 
 int tripwire_script_netns(struct tripwire *tw)
@@ -328,6 +334,26 @@ void tripwire_init_sweep(void)
 	}
 	if (d)
 		closedir(d);
+}
+
+void tripwire_init_linger(void)
+{
+	struct tripwire *tw = init_tripwire;
+
+	if (!tw)
+		return;
+	/* Until EOF, when the parent is done (or gone: PR_SET_PDEATHSIG ends
+	 * us too). What it gives back (MSG_GIVE_BACK) is only held, so that
+	 * the last close of the namespaces' mounts and sockets is our exit's. */
+	for (;;) {
+		char control[CMSG_SPACE(sizeof(int) * (DIRS + 3))], byte;
+		struct iovec iov = { &byte, 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+				     .msg_controllen = sizeof(control) };
+		ssize_t n = recvmsg(tw->chan[1], &mh, 0);
+		if (n == 0 || (n < 0 && errno != EINTR))
+			return;
+	}
 }
 
 /* ---- parent: CONFINE_FALLBACK ---- */
@@ -475,6 +501,15 @@ int tripwire_finish(struct tripwire *tw)
 		dns_stub_answer(tw->dns_fd, on_dns, tw);
 	if (tw->inotify_fd >= 0)
 		decoys_read_events(&tw->decoys, tw->inotify_fd, on_decoy_opened, tw);
+	/* Decoys that are gone: a wiper, or a stealer covering its tracks. */
+	for (size_t i = 0; tw->dirs[DIR_HOME] >= 0 && i < tw->decoys.n; i++) {
+		struct stat st;
+		if (tw->decoys.wd[i] >= 0 && fstatat(tw->dirs[DIR_HOME], decoy_relpath(i), &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+		    errno == ENOENT) {
+			struct finding f = { .kind = FINDING_DECOY_OPENED, .path = (char *)decoy_path(i), .detail = "deleted" };
+			add(tw, &f);
+		}
+	}
 	for (int i = 0; i < DIRS && rc == 0; i++)
 		if (tw->dirs[i] >= 0)
 			rc = leftovers_walk(tw->dirs[i],
@@ -488,7 +523,21 @@ int tripwire_finish(struct tripwire *tw)
 		 tw->network ? (tw->mode == CONFINE_FALLBACK ? "no DNS stub (no network namespace); " : "") :
 			       "network allowed by the profile: not watched; ",
 		 tw->inotify_fd >= 0 ? "decoys, files, processes, package files" : "package files only");
+	/* The last references to the sandbox's mounts and network namespace
+	 * go back to init, whose exit pays their teardown (an RCU grace period
+	 * or more, milliseconds) after we are gone. */
+	if (tw->mode == CONFINE_NAMESPACES && tw->chan[0] >= 0) {
+		int fds[DIRS + 3], n = 0;
+		const int mine[] = { tw->dns_fd, tw->inotify_fd, tw->sup.listener, tw->dirs[0], tw->dirs[1], tw->dirs[2], tw->dirs[3] };
+		struct msg m = { .kind = MSG_GIVE_BACK };
+		for (size_t i = 0; i < sizeof(mine) / sizeof(mine[0]); i++)
+			if (mine[i] >= 0)
+				fds[n++] = mine[i];
+		if (n)
+			send_msg_to(tw->chan[0], &m, fds, n, true);
+	}
 	drop_sandbox_fds(tw);
+	close_fd(&tw->chan[0]);
 	return rc;
 }
 

@@ -55,6 +55,12 @@ int tripwire_init_view(struct tripwire *tw, const struct policy *p);
  * every process and reports each (pidns_init.c). No-op without a tripwire. */
 void tripwire_init_sweep(void);
 
+/* init, after the sweep: stays until the parent has walked the private
+ * directories (it closes the channel). The mount namespace's teardown
+ * (tens of ms of RCU grace periods) then happens in init's exit, which the
+ * parent does not wait for, instead of in the parent's last close(). */
+void tripwire_init_linger(void);
+
 /* Parent, CONFINE_FALLBACK: decoys and private directories on the host. */
 int tripwire_fallback_view(struct tripwire *tw, const char *fallback_tmp);
 /* Parent, CONFINE_FALLBACK: a process left, before it is killed. */

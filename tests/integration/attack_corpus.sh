@@ -371,6 +371,7 @@ row() {
 	prep_project "$proj"
 	snapshot "$HOMEDIR" "$proj" >"$work/before"
 	touch "$work/stamp"
+	rm -rf "$STATE/xdg/state/pkgguard"
 	install_sandboxed "$pm" "$proj" "$tgz" >"$work/out" 2>&1
 	rc=$?
 	sleep 0.2
@@ -394,8 +395,32 @@ row() {
 	else
 		fail "$pm $name: contained by the sandbox$ROWHOW" "$(printf 'install exit %s;%s %s' "$rc" "$what" "$(tail -n 3 "$work/out")" | tr '\\\n' '  ' | cut -c1-700)"
 	fi
+	tripwire_row
 	kill_leftovers
 	remove_drops
+}
+
+# The tripwire (issue 13): every fixture but sudo (whose attempts are all
+# refused by the kernel's own rules, no_new_privs) leaves a record whose
+# verdict is suspicious — in the table of `pkgguard run`, or under pkgguardd
+# in the record kept in the user's state directory.
+tripwire_row() {
+	[ "$name" != sudo ] && [ -z "${PKGGUARD_SANDBOX:-}" ] || return 0
+	_n="$pm $name: the tripwire finds the script suspicious$ROWHOW"
+	if [ "$ctl" != ok ]; then
+		fail "$_n" "vacuous: its control failed"
+	elif [ -n "${CORPUS_DAEMON:-}" ]; then
+		_r=$(grep -l '"package": "attack-'"$name"'"' "$STATE"/xdg/state/pkgguard/records/*.json 2>/dev/null | head -n 1)
+		if [ -n "$_r" ] && grep -q '"verdict": "suspicious"' "$_r"; then
+			pass "$_n: $(sed -n 's/^  "reason": "\(.*\)",$/\1/p' "$_r")"
+		else
+			fail "$_n" "record ${_r:-missing}: $(grep -h '"reason"' "$_r" 2>/dev/null)"
+		fi
+	elif grep -Eq "attack-$name@1.0.0 .*SUSPICIOUS: " "$work/out"; then
+		pass "$_n: $(grep -E "attack-$name@1.0.0 .*SUSPICIOUS: " "$work/out" | head -n 1 | sed 's/.*SUSPICIOUS: //')"
+	else
+		fail "$_n" "$(grep -E "attack-$name@|^pkgguard:" "$work/out" | tr '\n' ' ' | cut -c1-500)"
+	fi
 }
 
 # Per-row preparation of a project (the sudo row plants a setuid-root helper
