@@ -60,7 +60,8 @@ static int examine(struct walk *w, int fd, const char *base, struct finding *f, 
 		if (out < 0)
 			return log_fail(errno, "tripwire: create the quarantined copy %s", qpath);
 	}
-	while (total < HASH_FILE_MAX && (n = read(fd, buf, sizeof(buf))) > 0) {
+	while (total < HASH_FILE_MAX && w->q->hashed < HASH_SCRIPT_MAX && (n = read(fd, buf, sizeof(buf))) > 0) {
+		w->q->hashed += (uint64_t)n;
 		if (total == 0)
 			memcpy(head, buf, n < 4 ? (size_t)n : 4);
 		if (total < QUARANTINE_FILE_MAX && *token < 0)
@@ -81,7 +82,12 @@ static int examine(struct walk *w, int fd, const char *base, struct finding *f, 
 		close(out);
 	if (err)
 		return log_fail(err, "tripwire: write the quarantined copy %s", qpath);
-	sha256_final_hex(&h, f->sha256);
+	/* A file not read to its end has no hash (the budget ran out, or
+	 * it is larger than HASH_FILE_MAX): the record says so by its absence. */
+	if (total == (uint64_t)f->size)
+		sha256_final_hex(&h, f->sha256);
+	else
+		f->sha256 = NULL;
 	f->executable = f->executable || (head[0] == '#' && head[1] == '!') ||
 			(head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F');
 	return 0;
@@ -143,6 +149,10 @@ static int walk_dir(struct walk *w, int dirfd, const char *prefix, int depth)
 		struct stat st;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		if (++w->q->entries > WALK_ENTRIES_MAX) {
+			w->out->dropped++;
+			break;
+		}
 		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_dev != w->dev)
 			continue; /* gone, or a mount point (a read-only bind in $HOME) */
 		if (depth == 0 && w->skip_ino && st.st_ino == w->skip_ino)

@@ -18,6 +18,8 @@
 #define QUARANTINE_SCRIPT_MAX (8u << 20) /* bytes kept of one script's files */
 #define LEFTOVER_FILES_MAX 64            /* files recorded per script */
 #define HASH_FILE_MAX (64u << 20)        /* bytes hashed of one file */
+#define HASH_SCRIPT_MAX (256u << 20)     /* bytes hashed of one script's files */
+#define WALK_ENTRIES_MAX 20000           /* directory entries looked at per script */
 
 /* Where the copies go: dirfd of the record directory, the quarantine's
  * name in it (made on the first copy), and the running total. */
@@ -27,6 +29,8 @@ struct quarantine {
 	int made;
 	uint64_t used;
 	unsigned files;
+	uint64_t hashed;      /* bytes hashed so far (HASH_SCRIPT_MAX) */
+	unsigned entries;     /* entries walked so far (WALK_ENTRIES_MAX) */
 };
 
 /* Walks the tree under dirfd (shown as prefix: "~", "/tmp"…), one file

@@ -156,18 +156,35 @@ fi
 
 # Tampering: the script is told where its record directory is and tries to
 # write there, plant a symlink, and fill the quarantine with a big file.
-rm -rf "$work/rec" && mkdir -p "$work/rec"
-(cd "$work/ok" && PKGGUARD_RECORD_DIR=$work/rec "$SB" --pkg-dir "$work/ok" -c "
-	echo forged > '$work/rec/forged.json'; ln -s /etc/passwd '$work/rec/x.quarantine'
-	head -c 3000000 /dev/zero > /tmp/big; ln -s /etc/shadow /tmp/link; echo ok") >/dev/null 2>&1
-n=$(ls -A "$work/rec" | grep -cv -e '\.json$' -e '\.quarantine$')
-big=$(find "$work/rec" -name '*-big' -type f 2>/dev/null | head -n 1)
-if [ ! -e "$work/rec/forged.json" ] && [ ! -L "$work/rec/x.quarantine" ] && [ "$n" = 0 ] && [ -n "$big" ] &&
-	[ "$(stat -c %s "$big")" -le 1048576 ] && grep -q '"size": 3000000' "$work"/rec/*.json &&
-	! find "$work/rec" -type l | grep -q .; then
-	pass "a script cannot write, link or overfill its record directory; a big file's copy is bounded (1 MiB)"
+tamper() { # RECORD-DIR TMP — the script: forge a record, plant a link, fill TMP
+	printf '%s' "echo forged > '$1/forged.json'; ln -s /etc/passwd '$1/x.quarantine'
+	head -c 3000000 /dev/zero > $2/big; ln -s /etc/shadow $2/link
+	i=0; while [ \$i -lt 12 ]; do head -c 1048576 /dev/urandom > $2/fill\$i; i=\$((i + 1)); done
+	printf '#!/bin/sh\\necho hi\\n' > $2/run.sh; chmod 755 $2/run.sh"
+}
+# CONTROL: the same commands outside the sandbox do write there.
+mkdir -p "$work/ctl-rec" "$work/ctl-tmp"
+(cd "$work/ok" && sh -c "$(tamper "$work/ctl-rec" "$work/ctl-tmp")") >/dev/null 2>&1
+if [ -f "$work/ctl-rec/forged.json" ] && [ -L "$work/ctl-rec/x.quarantine" ]; then
+	pass "control: the tampering commands write and link in a directory outside the sandbox"
 else
-	fail "a script cannot write, link or overfill its record directory; a big file's copy is bounded (1 MiB)" "$(ls -laR "$work/rec" | tr '\n' ' ' | cut -c1-400)"
+	fail "control: the tampering commands write and link in a directory outside the sandbox" "vacuous: $(ls "$work/ctl-rec" | tr '\n' ' ')"
+fi
+rm -rf "$work/rec" && mkdir -p "$work/rec"
+(cd "$work/ok" && PKGGUARD_RECORD_DIR=$work/rec "$SB" --pkg-dir "$work/ok" -c "$(tamper "$work/rec" /tmp)") >/dev/null 2>&1
+n=$(ls -A "$work/rec" | grep -cv -e '\.json$' -e '\.quarantine$')
+qmax=$(find "$work/rec" -path '*.quarantine/*' -type f -printf '%s\n' 2>/dev/null | sort -n | tail -n 1)
+qsum=$(find "$work/rec" -path '*.quarantine/*' -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+qexec=$(find "$work/rec" -path '*.quarantine/*' -type f -perm /111 2>/dev/null | head -n 1)
+qmode=$(find "$work/rec" -path '*.quarantine/*' -type f ! -perm 600 2>/dev/null | head -n 1)
+if [ ! -e "$work/rec/forged.json" ] && [ ! -L "$work/rec/x.quarantine" ] && [ "$n" = 0 ] && [ -n "$qmax" ] &&
+	[ "$qmax" -le 1048576 ] && grep -q '"size": 3000000' "$work"/rec/*.json &&
+	[ "$qsum" -le 8388608 ] && [ -z "$qexec" ] && [ -z "$qmode" ] &&
+	grep -q '"path": "/tmp/run.sh".*"executable": true' "$work"/rec/*.json &&
+	! find "$work/rec" -type l | grep -q .; then
+	pass "a script cannot write, link or overfill its record directory; copies bounded (1 MiB a file, 8 MiB a script), 0600, never executable"
+else
+	fail "a script cannot write, link or overfill its record directory; copies bounded (1 MiB a file, 8 MiB a script), 0600, never executable" "quarantine $qsum bytes, exec: $qexec, mode: $qmode; $(ls -la "$work/rec" | tr '\n' ' ' | cut -c1-300)"
 fi
 
 # Refused kernel calls, with records on: the tripwire's notification
