@@ -14,7 +14,7 @@
 #include "records.h"
 #include "replay_step.h"
 #include "report.h"
-#include "state_dir.h"
+#include "run_keep.h"
 #include "self_path.h"
 
 #include <errno.h>
@@ -276,14 +276,10 @@ int cmd_run(int argc, char **argv)
 		log_fail(errno, "run: pkgguard-sandbox next to pkgguard");
 		return CMD_FAIL;
 	}
-	/* Records and the quarantine are kept in the user's state directory
-	 * (`pkgguard records`); without one, in a temporary directory that
-	 * goes at the end. */
-	int keep = state_dir_path("runs", 1, record_dir, sizeof(record_dir) - 32) == 0;
-	if (keep)
-		strcat(record_dir, "/run-XXXXXX");
-	else
-		snprintf(record_dir, sizeof(record_dir), "%s/pkgguard-run-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	/* Records go to a temporary directory; what the tripwire found worth
+	 * keeping moves to the user's state directory at the end (run_keep.h). */
+	char kept[4096] = "";
+	snprintf(record_dir, sizeof(record_dir), "%s/pkgguard-run-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(record_dir)) {
 		log_fail(errno, "run: mkdtemp %s", record_dir);
 		free(sandbox);
@@ -315,6 +311,8 @@ int cmd_run(int argc, char **argv)
 					       (const char *const *)approved);
 	if (records_load(record_dir, &rep.scripts) != 0)
 		goto out;
+	if (run_keep_wanted(&rep.scripts) && run_keep_move(record_dir, &rep.scripts, kept, sizeof(kept)) == 0)
+		log_info("run: the records are kept in %s (pkgguard records)", kept);
 	if (install && skipped_step(cwd, &before, &rep) != 0)
 		goto out;
 	report_print(stderr, &rep);
@@ -329,13 +327,8 @@ int cmd_run(int argc, char **argv)
 		status = CMD_RUN_STRICT;
 	}
 out:
-	for (size_t i = 0; keep && i < rep.scripts.n; i++)
-		if (rep.scripts.v[i].quarantine || (rep.scripts.v[i].verdict && strcmp(rep.scripts.v[i].verdict, "suspicious") == 0))
-			keep = 2;
-	if (keep == 2)
-		log_info("run: records kept in %s", record_dir);
-	else
-		nftw(record_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	/* Gone when it was moved whole; else what is left of it. */
+	nftw(record_dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	records_free(&rep.scripts);
 	pkgtree_free(&before);
 	report_free_skipped(&rep);
