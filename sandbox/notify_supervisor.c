@@ -42,11 +42,14 @@ int notify_filter_compile(int exempt_fd, bool network, struct seccomp_prog *out)
 		rc = log_fail(-rc, "tripwire: seccomp_attr_set");
 		goto out;
 	}
+	/* Plain initialisers: libseccomp's SCMP_Ax() leave a field out, which
+	 * clang's -Wmissing-field-initializers refuses. */
+	const struct scmp_arg_cmp with_address = { .arg = 4, .op = SCMP_CMP_NE, .datum_a = 0, .datum_b = 0 };
+	const struct scmp_arg_cmp not_exempt = { .arg = 0, .op = SCMP_CMP_NE, .datum_a = (uint64_t)exempt_fd, .datum_b = 0 };
 	if (network &&
 	    ((rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(connect), 0)) < 0 ||
-	     (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0))) < 0 ||
-	     (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1,
-				    SCMP_A0(SCMP_CMP_NE, (uint64_t)exempt_fd))) < 0 ||
+	     (rc = seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1, &with_address)) < 0 ||
+	     (rc = seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmsg), 1, &not_exempt)) < 0 ||
 	     (rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendmmsg), 0)) < 0)) {
 		rc = log_fail(-rc, "tripwire: the notification filter's rules");
 		goto out;
