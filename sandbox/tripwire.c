@@ -342,6 +342,15 @@ void tripwire_init_linger(void)
 
 	if (!tw)
 		return;
+	/* The caller's stdio (npm's pipes) must not wait for us: its end of
+	 * file comes when the script's processes are gone, as without the
+	 * tripwire. Nothing is printed from here on. */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd <= 2; fd++)
+		if (null < 0 || dup2(null, fd) < 0)
+			close(fd);
+	if (null > 2)
+		close(null);
 	/* Until EOF, when the parent is done (or gone: PR_SET_PDEATHSIG ends
 	 * us too). What it gives back (MSG_GIVE_BACK) is only held, so that
 	 * the last close of the namespaces' mounts and sockets is our exit's. */
