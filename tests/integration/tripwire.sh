@@ -235,10 +235,10 @@ else
 	if echo "$r" | grep -q '"confinement": "fallback"' && echo "$r" | grep -q '"verdict": "suspicious"' &&
 		echo "$r" | grep -q '"decoy-opened", "severity": "suspicious".*id_ed25519' &&
 		echo "$r" | grep -q '"path": "\$TMPDIR/st2.sh".*"executable": true' &&
-		echo "$r" | grep -q '"process-left".*st2.sh' && echo "$r" | grep -q 'no DNS stub'; then
+		echo "$r" | grep -q '"process-left"' && echo "$r" | grep -q 'no DNS stub'; then
 		pass "fallback: files, decoys and processes recorded (no DNS stub, said so)"
 	else
-		fail "fallback: files, decoys and processes recorded (no DNS stub, said so)" "$(echo "$r" | tr '\n' ' ' | cut -c1-500)"
+		fail "fallback: files, decoys and processes recorded (no DNS stub, said so)" "$(echo "$r" | grep -e '"confinement"' -e '"tripwire"' -e '"verdict"' -e '"kind"' | sed 's/"sha256": "[0-9a-f]*", //' | tr -s ' \n' '  ' | cut -c1-900)"
 	fi
 fi
 done_testing
