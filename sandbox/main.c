@@ -205,8 +205,7 @@ static const char *profile_from_agent(const struct strlist *search)
  * a '/' or a ".conf" suffix), else NULL. */
 static char *profile_file_dir(const char *arg)
 {
-	size_t n = arg ? strlen(arg) : 0;
-	if (!arg || (!strchr(arg, '/') && (n < 5 || strcmp(arg + n - 5, ".conf") != 0)))
+	if (!arg || !profile_is_file_arg(arg))
 		return NULL;
 	const char *slash = strrchr(arg, '/');
 	if (!slash)
@@ -392,12 +391,16 @@ int main(int argc, char **argv)
 		 * not choose the policy of a script it confines. */
 		search = o.only_profiles;
 		memset(&o.only_profiles, 0, sizeof(o.only_profiles));
-	} else if (o.profiles_dir && access(o.profiles_dir, X_OK) != 0) {
+	} else if (o.profiles_dir && (o.profiles_dir[0] == '/' || o.check_profile) && access(o.profiles_dir, X_OK) != 0) {
 		log_fail(errno, "--profiles %s: give a directory of profiles (NAME.conf)", o.profiles_dir);
 		return SANDBOX_EXIT_SETUP;
-	} else if (profile_search_path(o.profiles_dir ? o.profiles_dir : file_dir, &search) != 0) {
-		log_fail(ENOMEM, "profile search path");
-		return SANDBOX_EXIT_SETUP;
+	} else if (profile_search_path(o.profiles_dir ? o.profiles_dir : file_dir, o.check_profile != NULL,
+				       &search, err, sizeof(err)) != 0) {
+		/* Only --check-profile takes relative paths: it confines nothing,
+		 * and its working directory is the user's. Elsewhere it may be the
+		 * package's. */
+		log_fail_plain(EINVAL, "%s", err);
+		goto out;
 	}
 	cwd = getcwd(NULL, 0);
 	if (!cwd) {
@@ -472,8 +475,14 @@ int main(int argc, char **argv)
 		.home = getenv("HOME"),
 		.tmpdir = getenv("TMPDIR"),
 		.package = package,
+		.refuse_pkg_dir_profiles = !o.check_profile,
 	};
 	const char *which = o.check_profile ? o.check_profile : (o.profile ? o.profile : "default");
+	if (!o.check_profile && profile_is_file_arg(which) && which[0] != '/') {
+		log_fail_plain(EINVAL, "profile file \"%s\" is a relative path: refused (give an absolute path; "
+			       "here it would be read from the package directory)", which);
+		goto out;
+	}
 	if (profile_load(which, &search, &vars, &pol, err, sizeof(err)) != 0) {
 		log_fail_plain(EINVAL, "%s", err);
 		goto out;

@@ -30,13 +30,17 @@
 #define PROFILE_VERSION 1
 #define CTX_MAX 256
 
+static void one_line(char *s);
+
 /* ------------------------------------------------------------------ */
 /* Search path                                                         */
 
 /* Appends the non-empty entries of PKGGUARD_PROFILE_PATH. secure_getenv:
  * should pkgguard-sandbox ever run set-id, the caller must not be able to
- * pick the policy through the environment. */
-static int push_env_path(struct strlist *out)
+ * pick the policy through the environment. A relative entry is refused
+ * unless allowed: the sandbox runs in the package's directory, where
+ * "profiles" would name the package's own profiles (its own policy). */
+static int push_env_path(struct strlist *out, bool allow_relative, char *err, size_t errlen)
 {
 	const char *env = secure_getenv("PKGGUARD_PROFILE_PATH");
 	char *copy, *save = NULL;
@@ -48,21 +52,44 @@ static int push_env_path(struct strlist *out)
 	if (!copy)
 		return -ENOMEM;
 	/* strtok_r skips empty fields ("a::b", leading or trailing ':'). */
-	for (char *dir = strtok_r(copy, ":", &save); dir && !r; dir = strtok_r(NULL, ":", &save))
-		r = strlist_push(out, dir);
+	for (char *dir = strtok_r(copy, ":", &save); dir && !r; dir = strtok_r(NULL, ":", &save)) {
+		if (dir[0] != '/' && !allow_relative) {
+			if (err && errlen)
+				snprintf(err, errlen,
+				 "PKGGUARD_PROFILE_PATH: relative entry \"%s\" refused (entries must be absolute: "
+				 "here it would name a directory inside the package; pkgguard run makes them absolute)",
+				 dir);
+			if (err && errlen)
+				one_line(err);
+			r = -EINVAL;
+		} else {
+			r = strlist_push(out, dir);
+		}
+	}
 	free(copy);
 	return r;
 }
 
-int profile_search_path(const char *cli_dir, struct strlist *out)
+int profile_search_path(const char *cli_dir, bool allow_relative, struct strlist *out, char *err,
+			size_t errlen)
 {
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (err && errlen)
+		snprintf(err, errlen, "profile search path: %s", strerror(ENOMEM));
+	if (cli_dir && *cli_dir && cli_dir[0] != '/' && !allow_relative) {
+		if (err && errlen) {
+			snprintf(err, errlen, "--profiles: relative directory \"%s\" refused (give an absolute path)",
+				 cli_dir);
+			one_line(err);
+		}
+		return -EINVAL;
+	}
 	if (cli_dir && *cli_dir)
 		r = strlist_push(out, cli_dir);
 	if (!r)
-		r = push_env_path(out);
+		r = push_env_path(out, allow_relative, err, errlen);
 	if (!r)
 		r = strlist_push(out, "/etc/pkgguard/profiles.d");
 	if (!r)
@@ -730,7 +757,7 @@ static bool name_valid(const char *s)
 	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
-static bool is_file_arg(const char *s)
+bool profile_is_file_arg(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -904,6 +931,33 @@ static int parse_file(struct loader *ld, struct link *l)
 	return 0;
 }
 
+/* A profile that a package could have shipped or written never confines
+ * it: none under a node_modules (any package's files), none inside the
+ * package directory when the policy is for a package's script. Judged on
+ * the real path, so a symlink into either is refused too. */
+static int check_not_in_package(struct loader *ld, const char *path)
+{
+	char *real = realpath(path, NULL);
+	bool refused;
+
+	if (!real) {
+		int err = errno;
+
+		return fail_at(ld, path, 0, -err, "cannot read the profile: %s", strerror(err));
+	}
+	refused = strstr(real, "/node_modules/") != NULL;
+	if (refused)
+		fail_at(ld, path, 0, -EPERM, "refused: the profile is under a node_modules directory (%s)", real);
+	else if (ld->vars->refuse_pkg_dir_profiles && ld->vars->pkg_dir &&
+		 path_is_under(real, ld->vars->pkg_dir)) {
+		refused = true;
+		fail_at(ld, path, 0, -EPERM, "refused: the profile is inside the package directory %s",
+			ld->vars->pkg_dir);
+	}
+	free(real);
+	return refused ? -EPERM : 0;
+}
+
 /* Reads chain[ld->n] from path; `from` is the inherit setting that named it
  * (NULL for the requested profile). */
 static int read_link(struct loader *ld, char *path, const char *name, int dir_index,
@@ -911,6 +965,7 @@ static int read_link(struct loader *ld, char *path, const char *name, int dir_in
 {
 	struct link *l = &ld->chain[ld->n];
 	struct stat st;
+	int r;
 
 	l->path = path;
 	l->dir_index = dir_index;
@@ -925,6 +980,9 @@ static int read_link(struct loader *ld, char *path, const char *name, int dir_in
 	}
 	if (!S_ISREG(st.st_mode))
 		return fail_at(ld, path, 0, -EINVAL, "not a regular file");
+	r = check_not_in_package(ld, path);
+	if (r)
+		return r;
 	l->dev = st.st_dev;
 	l->ino = st.st_ino;
 	for (size_t i = 0; i + 1 < ld->n; i++) {
@@ -1001,7 +1059,7 @@ static int read_top(struct loader *ld, const char *arg)
 	const char *base;
 	int idx = -1, r;
 
-	if (is_file_arg(arg)) {
+	if (profile_is_file_arg(arg)) {
 		char *name;
 
 		path = strdup(arg);

@@ -9,6 +9,7 @@
 #ifndef PKGGUARD_PROFILE_H
 #define PKGGUARD_PROFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "policy.h"
@@ -19,10 +20,16 @@ struct profile_vars {
 	const char *home;        /* ${HOME} */
 	const char *tmpdir;      /* ${TMPDIR} */
 	const char *package;     /* package name selecting a per-package override, or NULL */
+	bool refuse_pkg_dir_profiles; /* the policy confines pkg_dir's script: no profile
+				       * file may lie inside pkg_dir (normalised) */
 };
 
-/* Builds the search path. cli_dir may be NULL. Returns 0 or -errno. */
-int profile_search_path(const char *cli_dir, struct strlist *out);
+/* Builds the search path. cli_dir may be NULL. Relative entries (cli_dir,
+ * PKGGUARD_PROFILE_PATH) are refused with -EINVAL and a one-line message in
+ * err unless allow_relative (only for a caller whose working directory is
+ * the user's, never a package's). Returns 0 or -errno. */
+int profile_search_path(const char *cli_dir, bool allow_relative, struct strlist *out, char *err,
+			size_t errlen);
 
 /* Loads NAME (looked up on the path) or FILE (contains a '/' or ends in
  * .conf) into a checked policy. On error returns -errno and writes a one-line
@@ -30,6 +37,10 @@ int profile_search_path(const char *cli_dir, struct strlist *out);
 int profile_load(const char *name_or_file, const struct strlist *search,
 		 const struct profile_vars *vars, struct policy **out,
 		 char *err, size_t errlen);
+
+/* True when a --profile argument names a FILE (has a '/' or ends in
+ * ".conf"), not a NAME on the search path. */
+bool profile_is_file_arg(const char *arg);
 
 /* Expands ${VAR} in s. Unknown variables are an error (-EINVAL); a known but
  * unset one gives -ENOENT (the caller drops the entry). Pure. */

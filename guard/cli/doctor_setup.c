@@ -40,8 +40,10 @@ static void check_profiles(struct doctor_ctx *ctx, struct doctor_line *l)
 	char err[DOCTOR_TEXT / 2], dirs[DOCTOR_TEXT / 2];
 
 	l->check = "profiles";
-	if (profile_search_path(NULL, &search) != 0) {
-		doctor_set(l, DOCTOR_FAIL, NULL, "cannot build the profile search path: %s", strerror(ENOMEM));
+	/* As the sandbox builds it: relative entries are refused there. */
+	if (profile_search_path(NULL, false, &search, err, sizeof(err)) != 0) {
+		doctor_set(l, DOCTOR_FAIL, "give PKGGUARD_PROFILE_PATH absolute directories",
+			   "cannot build the profile search path: %s", err);
 		return;
 	}
 	existing_dirs(&search, dirs, sizeof(dirs));

@@ -30,6 +30,7 @@
 #include "commands.h"
 #include "log.h"
 #include "pm_query.h"
+#include "profile_args.h"
 #include "self_path.h"
 
 #include <errno.h>
@@ -443,6 +444,18 @@ static void check_effective(const struct target *tg)
 	free(v);
 }
 
+/* npm hands its environment to the sandbox, which runs in each package's
+ * directory: a relative entry there would name the package's own profiles,
+ * so the sandbox refuses it. Said now, not at the first install. */
+static void warn_relative_profile_path(void)
+{
+	char rel[256];
+
+	if (profile_env_has_relative(rel, sizeof(rel)))
+		log_warn("PKGGUARD_PROFILE_PATH has the relative entry \"%s\": the sandbox refuses relative "
+			 "entries (every script would fail); use absolute paths", rel);
+}
+
 int cmd_enable(int argc, char **argv)
 {
 	struct target tg = { 0 };
@@ -494,6 +507,7 @@ int cmd_enable(int argc, char **argv)
 		printf("pkgguard: %s install scripts now run in %s, for %s (%s%s%s in %s)\n", tg.pm->name,
 		       tg.sandbox, tg.pm->scope, tg.pm->key, sep, tg.sandbox, tg.file);
 		check_effective(&tg);
+		warn_relative_profile_path();
 		rc = CMD_OK;
 	}
 	free(block);

@@ -62,8 +62,13 @@ int cmd_profile(int argc, char **argv)
 		log_fail(errno, "profile check %s", which);
 		return CMD_FAIL;
 	}
-	if (profile_search_path(profiles_dir, &search) != 0 || !(cwd = getcwd(NULL, 0))) {
-		log_fail(errno ? errno : ENOMEM, "profile: search path");
+	/* The user's own directory: relative paths mean what they typed. */
+	if (profile_search_path(profiles_dir, true, &search, err, sizeof(err)) != 0) {
+		log_fail_plain(EINVAL, "profile: %s", err);
+		goto out;
+	}
+	if (!(cwd = getcwd(NULL, 0))) {
+		log_fail(errno, "profile: getcwd");
 		goto out;
 	}
 	struct profile_vars vars = {

@@ -11,6 +11,8 @@
 #include "log.h"
 #include "pkgtree.h"
 #include "pnpm_approvals.h"
+#include "profile.h"
+#include "profile_args.h"
 #include "records.h"
 #include "replay_step.h"
 #include "report.h"
@@ -237,7 +239,7 @@ int cmd_run(int argc, char **argv)
 	struct run_report rep = { 0 };
 	struct pkgtree before = { 0 };
 	char record_dir[4096], *sandbox = NULL, **env = NULL, **pm_argv = NULL, *cwd = NULL;
-	char **approved = NULL;
+	char **approved = NULL, *abs_profiles = NULL, *abs_profile = NULL;
 	int status = CMD_FAIL, r = parse_run_args(argc, argv, &o);
 
 	if (r)
@@ -267,6 +269,19 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.report && check_report_path(o.report) != 0)
 		return CMD_FAIL;
+	/* Profile paths are made absolute here, where the user typed them: the
+	 * sandbox runs in each package's directory and refuses relative ones. */
+	if (!(cwd = getcwd(NULL, 0))) {
+		log_fail(errno, "run: getcwd");
+		return CMD_FAIL;
+	}
+	if (profile_env_make_absolute(cwd) != 0 ||
+	    profile_arg_make_absolute(&o.profiles_dir, true, cwd, &abs_profiles) != 0 ||
+	    profile_arg_make_absolute(&o.profile, o.profile && profile_is_file_arg(o.profile), cwd, &abs_profile) != 0) {
+		free(cwd);
+		free(abs_profiles);
+		return CMD_FAIL;
+	}
 	if (replay && a->route && !o.all_scripts && a != &pm_pnpm) {
 		log_fail_plain(EINVAL, "run: %s cannot be routed here and its approval list is not known; "
 			       "use --all-scripts", a->name);
@@ -274,7 +289,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!(sandbox = self_sibling("pkgguard-sandbox"))) {
 		log_fail(errno, "run: pkgguard-sandbox next to pkgguard");
-		return CMD_FAIL;
+		goto early;
 	}
 	/* Records go to a temporary directory; what the tripwire found worth
 	 * keeping moves to the user's state directory at the end (run_keep.h). */
@@ -282,11 +297,10 @@ int cmd_run(int argc, char **argv)
 	snprintf(record_dir, sizeof(record_dir), "%s/pkgguard-run-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(record_dir)) {
 		log_fail(errno, "run: mkdtemp %s", record_dir);
-		free(sandbox);
-		return CMD_FAIL;
+		goto early;
 	}
 	if (!(env = env_copy(environ)) || prepare_env(&env, &o, a, sandbox, record_dir) != 0 ||
-	    !(pm_argv = pm_command(&o, a, replay)) || !(cwd = getcwd(NULL, 0)))
+	    !(pm_argv = pm_command(&o, a, replay)))
 		goto out;
 	/* A routable package manager bypassed by this command (pnpm's
 	 * --shell-emulator) keeps its approval list: only the builds it would
@@ -334,8 +348,11 @@ out:
 	report_free_skipped(&rep);
 	env_free(env);
 	free(pm_argv);
+	pnpm_approvals_free(approved);
+early:
 	free(sandbox);
 	free(cwd);
-	pnpm_approvals_free(approved);
+	free(abs_profiles);
+	free(abs_profile);
 	return status;
 }

@@ -26,8 +26,11 @@ void daemon_policy_free(struct daemon_policy *p)
 static int resolve_dirs(struct strlist *out)
 {
 	struct strlist search = { 0 };
-	int r = profile_search_path(NULL, &search);
+	char err[512];
+	int r = profile_search_path(NULL, false, &search, err, sizeof(err));
 
+	if (r)
+		return log_fail_plain(-r, "%s", err);
 	for (size_t i = 0; !r && i < search.n; i++) {
 		char *real = realpath(search.v[i], NULL);
 		struct stat st;
@@ -52,7 +55,7 @@ static int no_profile(const char *name, int err, const char *why)
 
 	if (err != ENOENT || strncmp(why, "profile \"", 9) != 0) /* not an inherit's */
 		return log_fail_plain(err, "profile %s: %s", name, why);
-	if (profile_search_path(NULL, &search) == 0)
+	if (profile_search_path(NULL, false, &search, NULL, 0) == 0)
 		for (size_t i = 0; i < search.n && n < sizeof(dirs); i++)
 			n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, "%s%s", i ? ", " : "", search.v[i]);
 	strlist_free(&search);

@@ -141,7 +141,7 @@ fi
 
 # ---- a profile that is nowhere ------------------------------------------
 
-run profiles --profile nosuchprofile -- true
+run "$(pwd)/profiles" --profile nosuchprofile -- true
 if [ "$rc" -eq 125 ] && grep -q 'not found' "$tmp/err"; then
 	pass "missing profile refused"
 else

@@ -182,9 +182,10 @@ static void test_search_path(void **state)
 	struct strlist l = { 0 };
 
 	(void)state;
+	char err[256];
+
 	setenv("PKGGUARD_PROFILE_PATH", ":a::b:", 1);
-	assert_int_equal(profile_search_path("cli", &l), 0);
-	unsetenv("PKGGUARD_PROFILE_PATH");
+	assert_int_equal(profile_search_path("cli", true, &l, err, sizeof(err)), 0);
 	assert_int_equal(l.n, 5);
 	assert_string_equal(l.v[0], "cli");
 	assert_string_equal(l.v[1], "a");
@@ -192,7 +193,21 @@ static void test_search_path(void **state)
 	assert_string_equal(l.v[3], "/etc/pkgguard/profiles.d");
 	assert_non_null(strstr(l.v[4], "/share/pkgguard/profiles"));
 	strlist_free(&l);
-	assert_int_equal(profile_search_path(NULL, &l), 0);
+	/* Where the working directory may be a package's: relative refused. */
+	assert_int_equal(profile_search_path(NULL, false, &l, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "relative entry \"a\""));
+	assert_int_equal(l.n, 0);
+	setenv("PKGGUARD_PROFILE_PATH", "/abs:rel", 1);
+	assert_int_equal(profile_search_path(NULL, false, &l, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "\"rel\""));
+	assert_int_equal(profile_search_path("cli", false, &l, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--profiles"));
+	setenv("PKGGUARD_PROFILE_PATH", "/abs", 1);
+	assert_int_equal(profile_search_path("/cli", false, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 4);
+	strlist_free(&l);
+	unsetenv("PKGGUARD_PROFILE_PATH");
+	assert_int_equal(profile_search_path(NULL, false, &l, err, sizeof(err)), 0);
 	assert_int_equal(l.n, 2);
 	strlist_free(&l);
 }
