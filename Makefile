@@ -28,7 +28,10 @@ BUILD ?= build
 
 # The sandbox links only what it uses: every shared library is start-up cost
 # (it starts once per script). guard/ adds json-c for package.json and
-# lockfiles, libyaml for pnpm-workspace.yaml.
+# lockfiles, libyaml for pnpm-workspace.yaml. The sandbox reads package.json
+# and lockfiles too (sandbox/pkg_identity.c, only when a per-package
+# override matches): json-c is linked statically there, which measured no
+# start-up cost where the shared library adds a dynamic load per script.
 PKGS := libseccomp libcap-ng libconfig
 CLI_PKGS := json-c yaml-0.1
 DAEMON_PKGS := json-c libsystemd
@@ -37,6 +40,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -I$(BUILD)/gen \
 	-DPKGGUARD_PREFIX='"$(PREFIX)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SANDBOX_LIBS = -Wl,-Bstatic $(shell pkg-config --libs json-c 2>/dev/null) -Wl,-Bdynamic
 CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS) 2>/dev/null)
 DAEMON_LIBS = $(shell pkg-config --libs $(DAEMON_PKGS) 2>/dev/null)
 
@@ -143,7 +147,7 @@ $(DAEMON_LIB): $(DAEMON_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/pkgguard-sandbox: $(BUILD)/sandbox/main.o $(LIB) $(COMMON_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(SANDBOX_LIBS) $(LDLIBS_ALL)
 
 # The CLI parses package.json, lockfiles (json-c) and pnpm-workspace.yaml
 # (libyaml); the daemon answers its control socket in JSON and logs to the

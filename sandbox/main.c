@@ -7,6 +7,7 @@
 #include "log.h"
 #include "package_name.h"
 #include "pkg_dir.h"
+#include "pkg_identity.h"
 #include "pkg_layout.h"
 #include "record.h"
 #include "profile.h"
@@ -215,6 +216,13 @@ static char *profile_file_dir(const char *arg)
 
 /* A project that is "/", $HOME or above it would show the whole home (and
  * with "/", everything else) read-only: such a project is not shown. */
+/* profile_vars.identity_check: a matching override is used only for the
+ * package it names (pkg_identity.h). */
+static int identity_agrees(void *ctx, const char *integrity, const char *version, char *why, size_t whylen)
+{
+	return pkg_identity_agrees(ctx, integrity, version, why, whylen);
+}
+
 static int project_too_wide(const char *project, const char *home)
 {
 	size_t n = strlen(project);
@@ -272,6 +280,7 @@ static void write_record(const struct options *o, const struct policy *pol, cons
 		.command = o->shell_command ? o->shell_command : o->argv[0],
 		.profile = pol ? pol->name : NULL,
 		.override = pol ? pol->override_source : NULL,
+		.override_refused = pol ? pol->override_refused : NULL,
 		.confinement = !pol ? NULL : out->fallback ? "fallback" : "namespaces",
 		.outcome = out->timed_out ? "timeout" : out->setup_failed ? "setup-error" : status == 0 ? "ok" : "failed",
 		.exit_status = status,
@@ -477,6 +486,13 @@ int main(int argc, char **argv)
 		.package = package,
 		.refuse_pkg_dir_profiles = !o.check_profile,
 	};
+	struct pkg_identity_in identity = {
+		.pkg_dir = pkg_dir, .project_dir = project_dir, .dir_name = package, .envp = environ,
+	};
+	if (!o.check_profile) {
+		vars.identity_check = identity_agrees;
+		vars.identity_ctx = &identity;
+	}
 	const char *which = o.check_profile ? o.check_profile : (o.profile ? o.profile : "default");
 	if (!o.check_profile && profile_is_file_arg(which) && which[0] != '/') {
 		log_fail_plain(EINVAL, "profile file \"%s\" is a relative path: refused (give an absolute path; "
@@ -497,6 +513,8 @@ int main(int argc, char **argv)
 		status = fflush(stdout) == 0 ? 0 : SANDBOX_EXIT_SETUP;
 		goto out;
 	}
+	if (pol->override_refused)
+		log_warn("%s: %s", package ? package : "(package)", pol->override_refused);
 	if (o.verbose) {
 		log_debug("profile %s (%s)%s%s", pol->name, pol->source,
 			  pol->package ? ", override for " : "", pol->package ? pol->package : "");

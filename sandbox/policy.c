@@ -21,7 +21,7 @@ static void policy_free_fields(struct policy *p)
 		&p->match_commands, &p->match_helpers,
 	};
 	char *strings[] = {
-		p->name, p->source, p->hostname, p->package, p->override_source,
+		p->name, p->source, p->hostname, p->package, p->override_source, p->override_refused,
 		p->pkg_dir, p->project_dir, p->home, p->tmpdir,
 	};
 
@@ -137,6 +137,11 @@ static void print_header(const struct policy *p, FILE *out)
 		fputs(" (", out);
 		print_comment_value(out, p->override_source);
 		fputs(")\n", out);
+	}
+	if (p->override_refused) {
+		fputs("# ", out);
+		print_comment_value(out, p->override_refused);
+		fputc('\n', out);
 	}
 }
 

@@ -75,6 +75,7 @@ struct policy {
 	/* Per-package override applied, or NULL (for reports). */
 	char *package;
 	char *override_source;             /* "file:line" of the applied override */
+	char *override_refused;            /* why a matching override was not used, or NULL */
 
 	/* The concrete directories this policy was expanded for. */
 	char *pkg_dir;      /* may be NULL: no writable package directory */

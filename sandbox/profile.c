@@ -609,7 +609,7 @@ static int apply_policy_key(struct loader *ld, struct policy *p, const config_se
 }
 
 #define TOP_KEYS "version, description, inherit, network, hostname, filesystem, environment, limits, seccomp, match, packages"
-#define PACKAGE_KEYS "name, network, hostname, filesystem, environment, limits, seccomp"
+#define PACKAGE_KEYS "name, integrity, version, network, hostname, filesystem, environment, limits, seccomp"
 
 /* Applies one file's top-level policy keys (its packages come later). */
 static int apply_file(struct loader *ld, struct policy *p, const struct link *l)
@@ -658,6 +658,59 @@ static int package_entry_name(struct loader *ld, const config_setting_t *e, int 
 	return 0;
 }
 
+/* The optional pins of an entry: integrity = "sha512-<base64>" (as npm's
+ * lockfile writes it), version = "1.2.3". NULL when absent. */
+static int package_entry_pins(struct loader *ld, const config_setting_t *e, const char *pattern,
+			      const char **integrity, const char **version)
+{
+	const config_setting_t *i = config_setting_get_member(e, "integrity");
+	const config_setting_t *v = config_setting_get_member(e, "version");
+	static const char *const algos[] = { "sha512-", "sha384-", "sha256-", "sha1-" };
+	bool known = false;
+
+	*integrity = i ? config_setting_get_string(i) : NULL;
+	*version = v ? config_setting_get_string(v) : NULL;
+	if (i && (config_setting_type(i) != CONFIG_TYPE_STRING || !*integrity))
+		return fail(ld, i, -EINVAL, "packages[%s].integrity: wrong type, expected a string \"sha512-...\"",
+			    pattern);
+	for (size_t k = 0; *integrity && k < sizeof(algos) / sizeof(algos[0]); k++)
+		known = known || (strncmp(*integrity, algos[k], strlen(algos[k])) == 0 &&
+				  (*integrity)[strlen(algos[k])] != '\0');
+	if (*integrity && (!known || strpbrk(*integrity, " \t")))
+		return fail(ld, i, -EINVAL,
+			    "packages[%s].integrity: \"%s\" is not one integrity \"sha512-<base64>\" (as in package-lock.json)",
+			    pattern, *integrity);
+	if (v && (config_setting_type(v) != CONFIG_TYPE_STRING || !*version || !**version))
+		return fail(ld, v, -EINVAL, "packages[%s].version: wrong type, expected a version string", pattern);
+	return 0;
+}
+
+/* An override whose pattern matches is used only when the package's
+ * identity agrees (vars->identity_check, pkg_identity.h); otherwise it is
+ * recorded as not used, with why. 1 used, 0 not, <0 error. */
+static int override_allowed(struct loader *ld, struct policy *p, const config_setting_t *e,
+			    const char *pattern)
+{
+	const char *integrity, *version;
+	char why[512] = "";
+	char *note;
+	int r = package_entry_pins(ld, e, pattern, &integrity, &version);
+
+	if (r)
+		return r;
+	if (!ld->vars->identity_check)
+		return 1;
+	if (ld->vars->identity_check(ld->vars->identity_ctx, integrity, version, why, sizeof(why)))
+		return 1;
+	if (asprintf(&note, "override packages[%s] at %s:%u not used: %s", pattern,
+		     config_setting_source_file(e) ? config_setting_source_file(e) : ld->cur_path,
+		     config_setting_source_line(e), why) < 0)
+		return fail_oom(ld);
+	free(p->override_refused);
+	p->override_refused = note;
+	return 0;
+}
+
 static int apply_package_entry(struct loader *ld, struct policy *p, const config_setting_t *e,
 			       const char *pattern)
 {
@@ -669,8 +722,9 @@ static int apply_package_entry(struct loader *ld, struct policy *p, const config
 	for (int i = 0; i < config_setting_length(e) && !r; i++) {
 		const config_setting_t *s = config_setting_get_elem(e, (unsigned)i);
 
-		if (strcmp(config_setting_name(s), "name") == 0)
-			continue;
+		if (strcmp(config_setting_name(s), "name") == 0 || strcmp(config_setting_name(s), "integrity") == 0 ||
+		    strcmp(config_setting_name(s), "version") == 0)
+			continue; /* checked by package_entry_pins() */
 		r = apply_policy_key(ld, p, s, ctx);
 		if (r == 1)
 			r = fail(ld, s, -EINVAL, "unknown key \"%s.%s\" (a package entry takes: %s)",
@@ -739,7 +793,17 @@ static int apply_packages(struct loader *ld, struct policy *p, struct policy *sc
 		 * name ("@types/node"). Case matters: npm names differing only in
 		 * case are different packages. */
 		match = pkg && fnmatch(name, pkg, 0) == 0;
-		r = apply_package_entry(ld, match ? p : scratch, e, name);
+		if (match) {
+			r = override_allowed(ld, p, e, name);
+			match = r == 1;
+			r = r < 0 ? r : 0;
+		} else {
+			const char *pin_integrity, *pin_version;
+
+			r = package_entry_pins(ld, e, name, &pin_integrity, &pin_version);
+		}
+		if (!r)
+			r = apply_package_entry(ld, match ? p : scratch, e, name);
 		if (!r && match)
 			r = record_override(ld, p, e, l);
 	}

@@ -22,6 +22,13 @@ struct profile_vars {
 	const char *package;     /* package name selecting a per-package override, or NULL */
 	bool refuse_pkg_dir_profiles; /* the policy confines pkg_dir's script: no profile
 				       * file may lie inside pkg_dir (normalised) */
+	/* Asked before a matching per-package override is used, with its pins
+	 * (NULL when absent): nonzero uses it; zero leaves it out, recorded in
+	 * policy->override_refused with the reason written to why. NULL: every
+	 * matching override is used (a preview: profile show, --check-profile). */
+	int (*identity_check)(void *ctx, const char *integrity, const char *version, char *why,
+			      size_t whylen);
+	void *identity_ctx;
 };
 
 /* Builds the search path. cli_dir may be NULL. Relative entries (cli_dir,

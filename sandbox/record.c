@@ -74,6 +74,7 @@ int record_write(const char *dir, const struct script_record *r)
 	json_field(f, "command", r->command, 0);
 	json_field(f, "profile", r->profile, 0);
 	json_field(f, "override", r->override, 0);
+	json_field(f, "override_refused", r->override_refused, 0);
 	json_field(f, "confinement", r->confinement, 0);
 	json_field(f, "outcome", r->outcome, 0);
 	json_field(f, "tripwire", r->tripwire, 0);

@@ -24,6 +24,7 @@ struct script_record {
 	const char *command;      /* the shell command or argv[0] */
 	const char *profile;
 	const char *override;     /* "FILE:LINE" of a per-package override, or NULL */
+	const char *override_refused; /* why a matching override was not used, or NULL */
 	const char *confinement;  /* "namespaces" or "fallback" */
 	int exit_status;          /* what pkgguard-sandbox exits with */
 	const char *outcome;      /* "ok", "failed", "timeout", "setup-error" */

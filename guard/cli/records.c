@@ -38,6 +38,7 @@ int record_row_parse(struct json_object *o, struct script_row *row, const char *
 	row->command = dup_field(o, "command");
 	row->profile = dup_field(o, "profile");
 	row->override = dup_field(o, "override");
+	row->override_refused = dup_field(o, "override_refused");
 	row->confinement = dup_field(o, "confinement");
 	row->outcome = dup_field(o, "outcome");
 	row->exit_status = (int)int_field(o, "exit_status");
@@ -74,6 +75,7 @@ void record_row_free(struct script_row *r)
 	free(r->command);
 	free(r->profile);
 	free(r->override);
+	free(r->override_refused);
 	free(r->confinement);
 	free(r->outcome);
 	free(r->resolved);

@@ -9,7 +9,7 @@
 struct json_object;
 
 struct script_row {
-	char *package, *version, *pkg_dir, *event, *command, *profile, *override, *confinement,
+	char *package, *version, *pkg_dir, *event, *command, *profile, *override, *override_refused, *confinement,
 		*outcome;
 	char *resolved, *integrity; /* from the lockfile (pkgtree.c), or NULL */
 	/* The tripwire's (record version 2); NULL in older records. */

@@ -69,6 +69,11 @@ void report_print(FILE *out, const struct run_report *r)
 			print_clean(out, row->reason, 0);
 		}
 		fputc('\n', out);
+		if (row->override_refused) {
+			fputs("    ", out);
+			print_clean(out, row->override_refused, 0);
+			fputc('\n', out);
+		}
 	}
 	if (r->n_skipped) {
 		fprintf(out, "  not run by %s (not approved, or scripts disabled):\n", r->package_manager);
@@ -135,6 +140,7 @@ static struct json_object *report_json(const struct run_report *r)
 		json_object_object_add(s, "command", jstr(row->command));
 		json_object_object_add(s, "profile", jstr(row->profile));
 		json_object_object_add(s, "override", jstr(row->override));
+		json_object_object_add(s, "override_refused", jstr(row->override_refused));
 		json_object_object_add(s, "confinement", jstr(row->confinement));
 		json_object_object_add(s, "outcome", jstr(row->outcome));
 		json_object_object_add(s, "exit_status", json_object_new_int(row->exit_status));

@@ -1,0 +1,242 @@
+/* test_pkg_identity.c — pkg_identity_agrees() and the registry-name parser:
+ * a genuine package agrees; an alias (package.json, npm's lockfile "name",
+ * a resolved URL of another package), a file: or git source, a pnpm store
+ * directory of a file: tarball, a yarn.lock alias, a stale lockfile entry,
+ * and pins that do not hold do not; a package.json that is a symlink or too
+ * big is not read. Projects live in a mkdtemp directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pkg_identity.h"
+
+static char root[PATH_MAX];
+static char why[512];
+
+static void put(const char *rel, const char *text)
+{
+	char path[PATH_MAX * 2], *slash;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void drop(const char *rel)
+{
+	char path[PATH_MAX * 2];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	unlink(path);
+}
+
+static int setup(void **state)
+{
+	char tmpl[] = "/tmp/pkgguard-identity-XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* agrees(REL_PKG_DIR, DIR_NAME, ENV, INTEGRITY, VERSION) */
+static int agrees(const char *rel, const char *name, char *const *env, const char *integrity,
+		  const char *version)
+{
+	char dir[PATH_MAX * 2];
+	struct pkg_identity_in in = { .pkg_dir = dir, .project_dir = root, .dir_name = name, .envp = env };
+
+	snprintf(dir, sizeof(dir), "%s/%s", root, rel);
+	why[0] = '\0';
+	return pkg_identity_agrees(&in, integrity, version, why, sizeof(why));
+}
+
+static void test_registry_name(void **state)
+{
+	char n[256];
+
+	(void)state;
+	assert_int_equal(pkg_identity_registry_name("https://registry.npmjs.org/evil/-/evil-1.0.0.tgz", n, sizeof(n)), 0);
+	assert_string_equal(n, "evil");
+	assert_int_equal(pkg_identity_registry_name("https://registry.npmjs.org/@s/n/-/n-1.0.0.tgz", n, sizeof(n)), 0);
+	assert_string_equal(n, "@s/n");
+	assert_int_equal(pkg_identity_registry_name("https://r.example/@s%2fn/-/n-1.0.0.tgz#abc", n, sizeof(n)), 0);
+	assert_string_equal(n, "@s/n");
+	assert_int_equal(pkg_identity_registry_name("http://h/api/npm/remote/puppeteer/-/puppeteer-2.0.0.tgz", n, sizeof(n)), 0);
+	assert_string_equal(n, "puppeteer");
+	/* not registry tarballs */
+	assert_int_equal(pkg_identity_registry_name("file:../evil-1.0.0.tgz", n, sizeof(n)), -EINVAL);
+	assert_int_equal(pkg_identity_registry_name("git+ssh://git@github.com/a/b.git#abc", n, sizeof(n)), -EINVAL);
+	assert_int_equal(pkg_identity_registry_name("https://codeload.github.com/a/b/tar.gz/abc", n, sizeof(n)), -EINVAL);
+	/* the file must be the name's own tarball */
+	assert_int_equal(pkg_identity_registry_name("https://r/puppeteer/-/evil-1.0.0.tgz", n, sizeof(n)), -EINVAL);
+	assert_int_equal(pkg_identity_registry_name("https://r/puppeteer/-/x/puppeteer-1.tgz", n, sizeof(n)), -EINVAL);
+}
+
+static void test_genuine(void **state)
+{
+	char *env[] = { NULL };
+
+	(void)state;
+	put("node_modules/puppeteer/package.json", "{ \"name\": \"puppeteer\", \"version\": \"2.0.0\" }");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, NULL), 1);
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, "2.0.0"), 1);
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, "2.0.1"), 0);
+	assert_non_null(strstr(why, "pinned to version 2.0.1"));
+	/* nothing records an integrity: a pin cannot hold */
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, "sha512-AAAA", NULL), 0);
+	assert_non_null(strstr(why, "no lockfile"));
+}
+
+static void test_manifest_alias(void **state)
+{
+	char *env[] = { NULL };
+
+	(void)state;
+	put("node_modules/puppeteer/package.json", "{ \"name\": \"evil\", \"version\": \"1.0.0\" }");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, NULL), 0);
+	assert_non_null(strstr(why, "\"puppeteer\""));
+	assert_non_null(strstr(why, "\"evil\""));
+}
+
+static void test_npm_env(void **state)
+{
+	char json[PATH_MAX + 64], res_evil[] = "npm_package_resolved=https://r/evil/-/evil-1.0.0.tgz",
+	     res_ok[] = "npm_package_resolved=https://r/puppeteer/-/puppeteer-2.0.0.tgz",
+	     res_file[] = "npm_package_resolved=file:../liar.tgz", agent[] = "npm_config_user_agent=npm/11.0.0 node/v20",
+	     pnpm_agent[] = "npm_config_user_agent=pnpm/12.0.0", integ[] = "npm_package_integrity=sha512-GOOD";
+
+	(void)state;
+	put("node_modules/puppeteer/package.json", "{ \"name\": \"puppeteer\", \"version\": \"2.0.0\" }");
+	snprintf(json, sizeof(json), "npm_package_json=%s/node_modules/puppeteer/package.json", root);
+	char *evil[] = { agent, json, res_evil, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", evil, NULL, NULL), 0);
+	assert_non_null(strstr(why, "registry package \"evil\""));
+	char *file[] = { agent, json, res_file, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", file, NULL, NULL), 0);
+	assert_non_null(strstr(why, "not a registry tarball"));
+	char *ok[] = { agent, json, res_ok, integ, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", ok, "sha512-GOOD", NULL), 1);
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", ok, "sha512-OTHER", NULL), 0);
+	assert_non_null(strstr(why, "pinned to integrity"));
+	/* another package manager maps package.json fields to npm_package_*:
+	 * not evidence there */
+	char *pnpm[] = { pnpm_agent, json, res_evil, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", pnpm, NULL, NULL), 1);
+}
+
+static void test_npm_lock(void **state)
+{
+	char *env[] = { NULL };
+
+	(void)state;
+	put("node_modules/puppeteer/package.json", "{ \"name\": \"puppeteer\", \"version\": \"2.0.0\" }");
+	put("package-lock.json", "{ \"packages\": { \"node_modules/puppeteer\": { \"name\": \"evil\", \"version\": "
+				 "\"2.0.0\", \"resolved\": \"https://r/evil/-/evil-2.0.0.tgz\" } } }");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, NULL), 0);
+	assert_non_null(strstr(why, "\"evil\""));
+	put("package-lock.json", "{ \"packages\": { \"node_modules/puppeteer\": { \"version\": \"1.0.0\" } } }");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, NULL), 0);
+	assert_non_null(strstr(why, "version 1.0.0"));
+	put("package-lock.json", "{ \"packages\": { \"node_modules/puppeteer\": { \"version\": \"2.0.0\", \"resolved\": "
+				 "\"https://r/puppeteer/-/puppeteer-2.0.0.tgz\", \"integrity\": \"sha512-GOOD\" } } }");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, "sha512-GOOD", "2.0.0"), 1);
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, "sha512-BAD", NULL), 0);
+	drop("package-lock.json");
+}
+
+static void test_pnpm_store(void **state)
+{
+	char *env[] = { NULL };
+
+	(void)state;
+	put("node_modules/.pnpm/file+..+liar.tgz/node_modules/puppeteer/package.json",
+	    "{ \"name\": \"puppeteer\", \"version\": \"6.6.6\" }");
+	assert_int_equal(agrees("node_modules/.pnpm/file+..+liar.tgz/node_modules/puppeteer", "puppeteer", env, NULL, NULL), 0);
+	assert_non_null(strstr(why, "not from a registry"));
+	put("node_modules/.pnpm/@s+n@1.2.3_peer/node_modules/@s/n/package.json", "{ \"name\": \"@s/n\", \"version\": \"1.2.3\" }");
+	assert_int_equal(agrees("node_modules/.pnpm/@s+n@1.2.3_peer/node_modules/@s/n", "@s/n", env, NULL, NULL), 1);
+}
+
+static void test_yarn_lock(void **state)
+{
+	char *env[] = { NULL };
+
+	(void)state;
+	put("node_modules/puppeteer/package.json", "{ \"name\": \"puppeteer\", \"version\": \"1.0.0\" }");
+	put("yarn.lock", "# yarn lockfile v1\n\n\n\"puppeteer@npm:evil@1\":\n  version \"1.0.0\"\n"
+			 "  resolved \"https://registry.yarnpkg.com/evil/-/evil-1.0.0.tgz#abc\"\n  integrity sha512-X\n");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, NULL), 0);
+	assert_non_null(strstr(why, "\"evil\""));
+	put("yarn.lock", "other@^1:\n  version \"1.0.0\"\n\npuppeteer@^1.0.0, puppeteer@1:\n  version \"1.0.0\"\n"
+			 "  resolved \"https://registry.yarnpkg.com/puppeteer/-/puppeteer-1.0.0.tgz#abc\"\n  integrity sha512-Y\n");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, "sha512-Y", NULL), 1);
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, "sha512-X", NULL), 0);
+	put("yarn.lock", "");
+}
+
+static void test_hostile_manifest(void **state)
+{
+	char *env[] = { NULL }, path[PATH_MAX * 2], *big;
+	size_t n = PKG_IDENTITY_MANIFEST_MAX + 16;
+
+	(void)state;
+	put("real.json", "{ \"name\": \"puppeteer\" }");
+	put("node_modules/link/x", "");
+	snprintf(path, sizeof(path), "%s/node_modules/link/package.json", root);
+	assert_int_equal(symlink("../../real.json", path), 0);
+	assert_int_equal(agrees("node_modules/link", "puppeteer", env, NULL, NULL), 0);
+	assert_non_null(strstr(why, "no readable package.json"));
+	big = malloc(n + 1);
+	assert_non_null(big);
+	memset(big, ' ', n);
+	memcpy(big, "{ \"name\": \"puppeteer\" }", 23);
+	big[n] = '\0';
+	put("node_modules/big/package.json", big);
+	free(big);
+	assert_int_equal(agrees("node_modules/big", "puppeteer", env, NULL, NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registry_name),
+		cmocka_unit_test(test_genuine),
+		cmocka_unit_test(test_manifest_alias),
+		cmocka_unit_test(test_npm_env),
+		cmocka_unit_test(test_npm_lock),
+		cmocka_unit_test(test_pnpm_store),
+		cmocka_unit_test(test_yarn_lock),
+		cmocka_unit_test(test_hostile_manifest),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
