@@ -5,6 +5,7 @@
 #include "array_size.h"
 #include "clock.h"
 #include "log.h"
+#include "pip_output.h"
 #include "package_name.h"
 #include "pkg_dir.h"
 #include "pkg_identity.h"
@@ -41,6 +42,8 @@ struct options {
 	const char *profile;
 	const char *profiles_dir;
 	struct strlist only_profiles; /* --only-profiles: the whole search path */
+	const char *pip_hook;     /* --pip-hook: COMMAND is pip's PEP 517 hook NAME… */
+	const char *pip_control;  /* --pip-control: …with this control directory */
 	const char *pkg_dir;
 	const char *project_dir;
 	const char *package;
@@ -90,6 +93,10 @@ static void usage(FILE *out)
 		"                        per finding (pkgguardd's reparse gives it)\n"
 		"  --argv0 NAME          run COMMAND with NAME as its argv[0] (what it was\n"
 		"                        called: pkgguardd's reparse keeps the original)\n"
+		"  --pip-hook NAME --pip-control DIR\n"
+		"                        COMMAND is pip's PEP 517 hook NAME with control\n"
+		"                        directory DIR: what it returns is checked before pip\n"
+		"                        acts on it (no URL or path requirements; exit 125)\n"
 		"  --require-namespaces  fail instead of the no-user-namespace fallback\n"
 		"  --verbose             say what is set up\n"
 		"\n"
@@ -101,7 +108,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_PROFILE = 256, O_PROFILES, O_PKG, O_PROJECT, O_PACKAGE, O_CHECK, O_REQUIRE, O_VERSION,
-	       O_RW, O_RO, O_ARGV0, O_ONLY_PROFILES, O_RECORD };
+	       O_RW, O_RO, O_ARGV0, O_ONLY_PROFILES, O_RECORD, O_PIP_HOOK, O_PIP_CONTROL };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "profiles", required_argument, NULL, O_PROFILES },
@@ -115,6 +122,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "ro", required_argument, NULL, O_RO },
 		{ "argv0", required_argument, NULL, O_ARGV0 },
 		{ "record", no_argument, NULL, O_RECORD },
+		{ "pip-hook", required_argument, NULL, O_PIP_HOOK },
+		{ "pip-control", required_argument, NULL, O_PIP_CONTROL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -154,6 +163,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		case O_ARGV0: o->argv0 = optarg; break;
 		case O_RECORD: o->record = 1; break;
+		case O_PIP_HOOK: o->pip_hook = optarg; break;
+		case O_PIP_CONTROL: o->pip_control = optarg; break;
 		case 'c': o->shell_command = optarg; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': usage(stdout); exit(0);
@@ -163,6 +174,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	o->argv = argv + optind;
 	o->argc = argc - optind;
+	if (!o->pip_hook != !o->pip_control) {
+		log_fail_plain(EINVAL, "--pip-hook and --pip-control go together");
+		return -EINVAL;
+	}
 	if (o->check_profile)
 		return 0;
 	if (!o->shell_command && o->argc == 0) {
@@ -554,8 +569,21 @@ int main(int argc, char **argv)
 	};
 	struct sandbox_outcome outcome = { 0 };
 	struct timespec start;
+	struct pip_output pip = { .control_fd = -1, .metadata_fd = -1 };
+	if (o.pip_hook && pip_output_open(&pip, o.pip_hook, o.pip_control, err, sizeof(err)) != 0) {
+		log_fail_plain(EINVAL, "%s", err);
+		pip_output_close(&pip);
+		goto out;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	status = sandbox_run(pol, &cmd, &outcome);
+	/* The hook's tree is gone: what it returns cannot change any more. */
+	if (o.pip_hook && status == 0 && pip_output_check(&pip, err, sizeof(err)) != 0) {
+		log_fail_plain(EPERM, "%s", err);
+		pip_output_discard(&pip);
+		status = SANDBOX_EXIT_SETUP;
+	}
+	pip_output_close(&pip);
 	write_record(&o, pol, NULL, &outcome, status, &start);
 	tripwire_free(outcome.tripwire);
 out:

@@ -6,6 +6,7 @@
  * time, a shared one a dynamic load for every script (README,
  * Performance), and this runs only when an override's pattern matches. */
 #include "pkg_identity.h"
+#include "file_read.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,81 +57,6 @@ static int say(struct check *c, const char *fmt, ...)
 }
 
 /* ---- reading ------------------------------------------------------------ */
-
-/* The whole of a regular file at dirfd/name (no symlink, no FIFO), at most
- * max bytes, NUL-terminated in *buf. 0 or -errno. */
-static int read_bounded(int dirfd, const char *name, size_t max, char **buf, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	size_t used = 0;
-	int r = 0;
-
-	*buf = NULL;
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) != 0)
-		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = -EINVAL;
-	else if ((size_t)st.st_size > max)
-		r = -EFBIG;
-	if (r)
-		goto out;
-	*buf = malloc((size_t)st.st_size + 2);
-	if (!*buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* One byte more than fstat said tells a file that grew. */
-	for (;;) {
-		ssize_t n = read(fd, *buf + used, (size_t)st.st_size + 1 - used);
-
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-		if (used > (size_t)st.st_size) {
-			r = -EFBIG;
-			break;
-		}
-	}
-out:
-	if (r) {
-		free(*buf);
-		*buf = NULL;
-	} else {
-		(*buf)[used] = '\0';
-		*len = used;
-	}
-	close(fd);
-	return r;
-}
-
-static struct json_object *read_json(int dirfd, const char *name, size_t max)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o = NULL;
-	char *buf;
-	size_t len;
-
-	if (!tok)
-		return NULL;
-	if (read_bounded(dirfd, name, max, &buf, &len) == 0 && len < (size_t)INT32_MAX) {
-		o = json_tokener_parse_ex(tok, buf, (int)len);
-		if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-			  !json_object_is_type(o, json_type_object))) {
-			json_object_put(o);
-			o = NULL;
-		}
-	}
-	free(buf);
-	json_tokener_free(tok);
-	return o;
-}
 
 /* A copy of the string member key of o, or NULL. */
 static char *member(struct json_object *o, const char *key)
@@ -211,7 +137,7 @@ static void from_npm_lock(struct check *c, int projfd, const char *file)
 	struct json_object *lock, *pkgs, *entry, *link;
 	struct evidence *e;
 
-	if (!key || !(lock = read_json(projfd, file, PKG_IDENTITY_LOCK_MAX)))
+	if (!key || !(lock = file_read_json(projfd, file, PKG_IDENTITY_LOCK_MAX)))
 		return;
 	if (json_object_object_get_ex(lock, "packages", &pkgs) && json_object_is_type(pkgs, json_type_object) &&
 	    json_object_object_get_ex(pkgs, key, &entry) && json_object_is_type(entry, json_type_object) &&
@@ -304,7 +230,7 @@ static void from_yarn_lock(struct check *c, int projfd)
 	bool in_block = false, found = false;
 	size_t len;
 
-	if (!c->version || read_bounded(projfd, "yarn.lock", PKG_IDENTITY_LOCK_MAX, &buf, &len) != 0)
+	if (!c->version || file_read_bounded(projfd, "yarn.lock", PKG_IDENTITY_LOCK_MAX, &buf, &len) != 0)
 		return;
 	for (char *line = buf; line && *line && !found;) {
 		char *nl = strchr(line, '\n');
@@ -498,7 +424,7 @@ int pkg_identity_agrees(const struct pkg_identity_in *in, const char *integrity,
 	if (!in->pkg_dir || !in->dir_name)
 		return say(&c, "no package directory: its identity cannot be checked");
 	pkgfd = open(in->pkg_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	manifest = pkgfd >= 0 ? read_json(pkgfd, "package.json", PKG_IDENTITY_MANIFEST_MAX) : NULL;
+	manifest = pkgfd >= 0 ? file_read_json(pkgfd, "package.json", PKG_IDENTITY_MANIFEST_MAX) : NULL;
 	if (pkgfd >= 0)
 		close(pkgfd);
 	c.name = member(manifest, "name");

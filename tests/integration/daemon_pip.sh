@@ -407,4 +407,64 @@ if new_venv venv-home; then
 else
 	fail "enforce, from \$HOME: setup" "python3 -m venv failed: $(tail_of "$work/venv-home.out")"
 fi
+# A hook's answer acted on by pip (issue 10 item 7): the sandboxed hook has
+# no network, but pip fetches a direct-URL requirement it returns, or one in
+# the Requires-Dist of the metadata it prepares. Control: without the
+# daemon, pip connects to the listener; with it, the hook fails with the
+# reason on pip's output and nothing connects. Legit: unarmed, it builds.
+# armed NAME MODE — a copy of tests/fixtures/pip/urlreq armed for MODE
+armed() {
+	rm -rf "$work/src-$1"
+	cp -r "$top/tests/fixtures/pip/urlreq" "$work/src-$1"
+	[ -z "$2" ] || echo "$2 http://127.0.0.1:$port" >"$work/src-$1/arm.txt"
+	echo "$work/src-$1"
+}
+url_row() { # MODE ISOLATION WHAT
+	_m=$1 _iso=$2 _what=$3
+	PIP_ISO=$_iso
+	_b=$(c2_lines)
+	pip_install "$work/venv-url/bin/pip" "$(armed "ctl-$_m" "$_m")"
+	if [ "$(c2_lines)" -gt "$_b" ]; then
+		_ctl=1
+		pass "control: without pkgguardd, pip fetches the URL in $_what"
+	else
+		_ctl=0
+		fail "control: without pkgguardd, pip fetches the URL in $_what" "$(tail_of "$out")"
+	fi
+	_n="$MODE: a hook returning a URL in $_what fails, pip fetches nothing"
+	_b=$(c2_lines)
+	start_daemon "$MODE" || { fail "$_n" "the daemon did not start: $(tail -n 1 "$work/d.err")"; return; }
+	pip_install "$work/venv-url/bin/pip" "$(armed "enf-$_m" "$_m")"
+	_rc=$?
+	stop_daemon
+	if [ "$_ctl" != 1 ]; then
+		fail "$_n" "vacuous: its control failed"
+	elif [ "$(c2_lines)" != "$_b" ]; then
+		fail "$_n" "the listener saw $(($(c2_lines) - _b)) connection(s); pip exited $_rc [daemon: $(daemon_says)]"
+	elif [ "$_rc" = 0 ] || ! grep -q "pkgguard-sandbox: pip hook .*exfil @ http://127.0.0.1:$port.*refused" "$out"; then
+		fail "$_n" "pip exited $_rc, no refusal on its output: $(tail_of "$out" 4) [daemon: $(daemon_says)]"
+	else
+		pass "$_n"
+	fi
+	PIP_ISO=--no-build-isolation
+}
+if new_venv venv-url; then
+	url_row requires "--find-links /usr/share/python-wheels" "get_requires_for_build_wheel's answer (build isolation)"
+	url_row metadata --no-build-isolation "the Requires-Dist of the prepared metadata"
+	_n="$MODE: the same backend, unarmed, builds and imports (its answers checked, nothing refused)"
+	start_daemon "$MODE" || fail "$_n" "the daemon did not start: $(tail -n 1 "$work/d.err")"
+	PIP_ISO="--find-links /usr/share/python-wheels"
+	pip_install "$work/venv-url/bin/pip" "$(armed legit "")"
+	_rc=$?
+	PIP_ISO=--no-build-isolation
+	stop_daemon
+	if [ "$_rc" = 0 ] && [ "$(imports venv-url pgurl)" = 42 ] &&
+		grep -q '^pkgguardd: reparse .*pm=pip .*_in_process.py prepare_metadata_for_build_wheel' "$work/d.err"; then
+		pass "$_n"
+	else
+		fail "$_n" "pip exited $_rc, import: $(imports venv-url pgurl); $(tail_of "$out" 3) [daemon: $(daemon_says)]"
+	fi
+else
+	fail "hook answers: setup" "python3 -m venv failed: $(tail_of "$work/venv-url.out")"
+fi
 done_testing

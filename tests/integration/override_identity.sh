@@ -23,9 +23,9 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) B=$BUILD ;; *) B=$top/$BUILD ;; esac
 unset PKGGUARD_PROFILE_PATH PKGGUARD_PROFILE npm_config_script_shell PNPM_CONFIG_SCRIPT_SHELL npm_config_registry
 
-[ -x "$B/pkgguard" ] && [ -x "$B/pkgguard-sandbox" ] || { fail "override identity suite" "$B is not built"; exit 0; }
+[ -x "$B/pkgguard" ] && [ -x "$B/pkgguard-sandbox" ] || { fail "override identity suite" "$B is not built"; end_suite; }
 for t in npm python3; do
-	command -v $t >/dev/null 2>&1 || { skip "override identity" "$t is not installed"; exit 0; }
+	command -v $t >/dev/null 2>&1 || { skip "override identity" "$t is not installed"; end_suite; }
 done
 
 work=$(mktemp -d /var/tmp/pkgguard-identity.XXXXXX)
@@ -49,7 +49,7 @@ python3 "$top/tests/fixtures/registry/serve.py" "$work/port" "$work/tarballs/pup
 	>/dev/null 2>"$work/registry.err" &
 regpid=$!
 for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -s "$work/port" ] && break; sleep 0.25; done
-[ -s "$work/port" ] || { fail "override identity: local registry" "did not start: $(cat "$work/registry.err")"; exit 0; }
+[ -s "$work/port" ] || { fail "override identity: local registry" "did not start: $(cat "$work/registry.err")"; end_suite; }
 REG=http://127.0.0.1:$(cat "$work/port")/
 INTEGRITY=$(python3 -c 'import base64,hashlib,sys; print("sha512-"+base64.b64encode(hashlib.sha512(open(sys.argv[1],"rb").read()).digest()).decode())' \
 	"$work/tarballs/puppeteer-2.0.0.tgz")
@@ -228,4 +228,4 @@ if [ "$(id -u)" = 0 ]; then
 		skip "override identity rows" "nobody cannot run $PG"
 	fi
 fi
-exit 0
+done_testing

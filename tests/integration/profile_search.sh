@@ -24,10 +24,10 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) B=$BUILD ;; *) B=$top/$BUILD ;; esac
 unset PKGGUARD_PROFILE_PATH PKGGUARD_PROFILE npm_config_script_shell PNPM_CONFIG_SCRIPT_SHELL
 
-[ -x "$B/pkgguard" ] && [ -x "$B/pkgguard-sandbox" ] || { fail "profile search suite" "$B is not built"; exit 0; }
+[ -x "$B/pkgguard" ] && [ -x "$B/pkgguard-sandbox" ] || { fail "profile search suite" "$B is not built"; end_suite; }
 if ! command -v npm >/dev/null 2>&1; then
 	skip "profile search" "npm is not installed"
-	exit 0
+	end_suite
 fi
 
 work=$(mktemp -d /var/tmp/pkgguard-psearch.XXXXXX)
@@ -42,7 +42,7 @@ SB=$work/bin/pkgguard-sandbox
 PROF=$work/prof
 (cd "$work/tarballs" && npm pack --silent "$top/tests/fixtures/self-profile" >/dev/null 2>&1)
 TGZ=$work/tarballs/self-profile-1.0.0.tgz
-[ -f "$TGZ" ] || { fail "profile search: npm pack self-profile" "no tarball"; exit 0; }
+[ -f "$TGZ" ] || { fail "profile search: npm pack self-profile" "no tarball"; end_suite; }
 # The package's own profile, copied to where an admin would put one: the
 # mechanism control (loaded deliberately, it widens; it inherits default).
 cp "$top/tests/fixtures/self-profile/profiles/"*.conf "$work/admin/"
@@ -189,4 +189,4 @@ if [ "$(id -u)" = 0 ]; then
 		skip "profile search rows" "nobody cannot run $PG"
 	fi
 fi
-exit 0
+done_testing

@@ -191,6 +191,17 @@ static size_t hook_script_index(const char *const *argv)
 	return 0;
 }
 
+bool pip_hook_pep517_call(const char *const *argv, const char **hook, const char **control)
+{
+	size_t script = argv && argv[0] ? hook_script_index(argv) : 0;
+
+	if (!script)
+		return false;
+	*hook = argv[script + 1];
+	*control = argv[script + 2];
+	return true;
+}
+
 int pip_hook_parse_input(const char *buf, size_t len, struct json_object **out, struct json_object **kwargs)
 {
 	struct json_tokener *tok;

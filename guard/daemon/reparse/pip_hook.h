@@ -17,6 +17,8 @@
 #ifndef PKGGUARD_PIP_HOOK_H
 #define PKGGUARD_PIP_HOOK_H
 
+#include <stdbool.h>
+
 #include "policy.h"
 
 /* Limit on CONTROL_DIR/input.json (pip's is a few hundred bytes). */
@@ -29,6 +31,11 @@ struct json_object;
  * into *out (the caller puts it) with *kwargs borrowed from it. Pure. 0,
  * -EINVAL for anything else, -EFBIG over PIP_HOOK_INPUT_MAX, -ENOMEM. */
 int pip_hook_parse_input(const char *buf, size_t len, struct json_object **out, struct json_object **kwargs);
+
+/* True when argv is pip's PEP 517 hook runner (… _in_process.py HOOK
+ * CONTROL_DIR): *hook and *control point into argv. The sandbox checks what
+ * such a hook returns before pip acts on it (--pip-hook, --pip-control). */
+bool pip_hook_pep517_call(const char *const *argv, const char **hook, const char **control);
 
 /* argv and envp: the exec'ing process's, NULL-terminated; cwd its working
  * directory; exe the absolute path of the file being exec'd (the venv's

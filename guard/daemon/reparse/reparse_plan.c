@@ -14,6 +14,7 @@
 #include "classify.h"
 #include "daemon_log.h"
 #include "package_name.h"
+#include "pip_hook.h"
 #include "reparse_scope.h"
 
 #define ARGV_MAX_ENTRIES 65536
@@ -254,6 +255,16 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 		r = draft_opt(&d, &p->owned, "--rw", rw.v[i]);
 	for (size_t i = 0; !r && i < ro.n; i++)
 		r = draft_opt(&d, &p->owned, "--ro", ro.v[i]);
+	/* A PEP 517 hook: pip acts on what it returns, outside the sandbox. */
+	if (!r && in->pm && strcmp(in->pm, "pip") == 0 && in->argv && in->argv->v) {
+		const char *hook, *control;
+
+		if (pip_hook_pep517_call((const char *const *)in->argv->v, &hook, &control)) {
+			r = draft_opt(&d, &p->owned, "--pip-hook", hook);
+			if (!r)
+				r = draft_opt(&d, &p->owned, "--pip-control", control);
+		}
+	}
 	/* Its argv[0] as it was ("sh", not "/bin/sh"): the process's own string. */
 	if (!r && in->argv && in->argv->n > 0) {
 		r = draft_str(&d, &p->owned, "--argv0");

@@ -1,0 +1,184 @@
+/* pip_output.c — a PEP 517 hook's answer checked before pip acts on it
+ * (pip_output.h). Files are read through fds opened before the hook ran,
+ * bounded, never through a symlink. */
+#include "pip_output.h"
+#include "file_read.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+static int say(char *why, size_t whylen, int err, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int say(char *why, size_t whylen, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	for (char *s = why; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	return err;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int pip_output_requirement_refused(const char *req)
+{
+	req += strspn(req, " \t");
+	return strchr(req, '@') || strstr(req, "://") || strchr(req, '/') || req[0] == '-' ||
+	       strchr(req, '\n') || strchr(req, '\r');
+}
+
+/* A name pip joins to the directory it gave: one plain component. */
+static bool plain_name(const char *s)
+{
+	return *s && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+int pip_output_open(struct pip_output *po, const char *hook, const char *control, char *why, size_t whylen)
+{
+	struct json_object *input, *kwargs, *md;
+
+	po->hook = hook;
+	po->control_fd = po->metadata_fd = -1;
+	po->control_fd = open(control, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (po->control_fd < 0)
+		return say(why, whylen, -errno, "pip hook: control directory %s: %s", control, strerror(errno));
+	if (!starts(hook, "prepare_metadata_for_build_"))
+		return 0;
+	/* Read now: the hook can rewrite input.json, pip does not reread it. */
+	input = file_read_json(po->control_fd, "input.json", PIP_OUTPUT_JSON_MAX);
+	if (!input || !json_object_object_get_ex(input, "kwargs", &kwargs) ||
+	    !json_object_object_get_ex(kwargs, "metadata_directory", &md) || !json_object_is_type(md, json_type_string)) {
+		json_object_put(input);
+		return say(why, whylen, -EINVAL, "pip hook %s: %s/input.json has no metadata_directory", hook, control);
+	}
+	po->metadata_fd = open(json_object_get_string(md), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (po->metadata_fd < 0)
+		say(why, whylen, -errno, "pip hook %s: metadata_directory %s: %s", hook, json_object_get_string(md),
+		    strerror(errno));
+	json_object_put(input);
+	return po->metadata_fd < 0 ? -EINVAL : 0;
+}
+
+static int check_requires(const struct pip_output *po, struct json_object *val, char *why, size_t whylen)
+{
+	if (!val || json_object_is_type(val, json_type_null))
+		return 0;
+	if (!json_object_is_type(val, json_type_array))
+		return say(why, whylen, -EPERM, "pip hook %s returned something other than a list of requirements",
+			   po->hook);
+	for (size_t i = 0; i < json_object_array_length(val); i++) {
+		struct json_object *r = json_object_array_get_idx(val, i);
+		const char *s = json_object_get_string(r);
+
+		if (!json_object_is_type(r, json_type_string))
+			return say(why, whylen, -EPERM, "pip hook %s returned a requirement that is not a string", po->hook);
+		if (pip_output_requirement_refused(s))
+			return say(why, whylen, -EPERM,
+				   "pip hook %s returned the requirement \"%.300s\": a URL or path pip would fetch or "
+				   "build outside the sandbox (refused)", po->hook, s);
+	}
+	return 0;
+}
+
+/* The Requires-Dist headers of a METADATA file (its header part, up to the
+ * first empty line; continuation lines belong to the header before). */
+static int check_metadata_text(const struct pip_output *po, const char *name, const char *text, char *why,
+			       size_t whylen)
+{
+	bool in_requires = false;
+
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		char value[1024];
+
+		if (len == 0 || (len == 1 && line[0] == '\r'))
+			break; /* the body: a description */
+		if (line[0] == ' ' || line[0] == '\t') {
+			snprintf(value, sizeof(value), "%.*s", (int)len, line);
+		} else {
+			in_requires = len > 14 && strncasecmp(line, "Requires-Dist:", 14) == 0;
+			snprintf(value, sizeof(value), "%.*s", len > 14 ? (int)(len - 14) : 0, line + 14);
+		}
+		if (in_requires && pip_output_requirement_refused(value))
+			return say(why, whylen, -EPERM,
+				   "pip hook %s wrote %s/METADATA with Requires-Dist \"%.300s\": a URL or path pip would "
+				   "fetch or build outside the sandbox (refused)", po->hook, name, value + strspn(value, " \t"));
+		line += len + (line[len] == '\n');
+	}
+	return 0;
+}
+
+static int check_metadata(const struct pip_output *po, struct json_object *val, char *why, size_t whylen)
+{
+	const char *name = json_object_get_string(val);
+	char *text;
+	size_t len;
+	int dfd, r;
+
+	if (!json_object_is_type(val, json_type_string) || !plain_name(name))
+		return say(why, whylen, -EPERM, "pip hook %s returned \"%.200s\", not a name in its metadata directory",
+			   po->hook, name ? name : "");
+	dfd = openat(po->metadata_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return say(why, whylen, -EPERM, "pip hook %s returned \"%.200s\": %s", po->hook, name, strerror(errno));
+	r = file_read_bounded(dfd, "METADATA", PIP_OUTPUT_METADATA_MAX, &text, &len);
+	close(dfd);
+	if (r)
+		return say(why, whylen, -EPERM, "pip hook %s: %s/METADATA: %s", po->hook, name, strerror(-r));
+	r = check_metadata_text(po, name, text, why, whylen);
+	free(text);
+	return r;
+}
+
+int pip_output_check(const struct pip_output *po, char *why, size_t whylen)
+{
+	struct json_object *out, *unsupported, *val = NULL;
+	int r = 0;
+
+	out = file_read_json(po->control_fd, "output.json", PIP_OUTPUT_JSON_MAX);
+	if (!out)
+		return say(why, whylen, -EINVAL, "pip hook %s: no readable output.json", po->hook);
+	json_object_object_get_ex(out, "return_val", &val);
+	if (json_object_object_get_ex(out, "unsupported", &unsupported) && json_object_get_boolean(unsupported))
+		val = NULL; /* pip falls back to its own way, nothing returned */
+	if (starts(po->hook, "get_requires_for_build_"))
+		r = check_requires(po, val, why, whylen);
+	else if (starts(po->hook, "prepare_metadata_for_build_") && val && !json_object_is_type(val, json_type_null))
+		r = check_metadata(po, val, why, whylen);
+	else if (starts(po->hook, "build_") && val && !json_object_is_type(val, json_type_null) &&
+		 (!json_object_is_type(val, json_type_string) || !plain_name(json_object_get_string(val))))
+		r = say(why, whylen, -EPERM, "pip hook %s returned \"%.200s\", not a file name in its output directory",
+			po->hook, json_object_get_string(val));
+	json_object_put(out);
+	return r;
+}
+
+void pip_output_discard(const struct pip_output *po)
+{
+	if (po->control_fd >= 0)
+		unlinkat(po->control_fd, "output.json", 0);
+}
+
+void pip_output_close(struct pip_output *po)
+{
+	if (po->control_fd >= 0)
+		close(po->control_fd);
+	if (po->metadata_fd >= 0)
+		close(po->metadata_fd);
+	po->control_fd = po->metadata_fd = -1;
+}
