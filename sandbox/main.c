@@ -44,6 +44,7 @@ struct options {
 	struct strlist only_profiles; /* --only-profiles: the whole search path */
 	const char *pip_hook;     /* --pip-hook: COMMAND is pip's PEP 517 hook NAME… */
 	const char *pip_control;  /* --pip-control: …with this control directory */
+	const char *pip_egg_base; /* --pip-egg-base: COMMAND is pip's setup.py egg_info */
 	const char *pkg_dir;
 	const char *project_dir;
 	const char *package;
@@ -97,6 +98,8 @@ static void usage(FILE *out)
 		"                        COMMAND is pip's PEP 517 hook NAME with control\n"
 		"                        directory DIR: what it returns is checked before pip\n"
 		"                        acts on it (no URL or path requirements; exit 125)\n"
+		"  --pip-egg-base DIR    COMMAND is pip's `setup.py egg_info --egg-base DIR`:\n"
+		"                        the requires.txt it writes is checked the same way\n"
 		"  --require-namespaces  fail instead of the no-user-namespace fallback\n"
 		"  --verbose             say what is set up\n"
 		"\n"
@@ -108,7 +111,7 @@ static void usage(FILE *out)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { O_PROFILE = 256, O_PROFILES, O_PKG, O_PROJECT, O_PACKAGE, O_CHECK, O_REQUIRE, O_VERSION,
-	       O_RW, O_RO, O_ARGV0, O_ONLY_PROFILES, O_RECORD, O_PIP_HOOK, O_PIP_CONTROL };
+	       O_RW, O_RO, O_ARGV0, O_ONLY_PROFILES, O_RECORD, O_PIP_HOOK, O_PIP_CONTROL, O_PIP_EGG_BASE };
 	static const struct option longopts[] = {
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "profiles", required_argument, NULL, O_PROFILES },
@@ -124,6 +127,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "record", no_argument, NULL, O_RECORD },
 		{ "pip-hook", required_argument, NULL, O_PIP_HOOK },
 		{ "pip-control", required_argument, NULL, O_PIP_CONTROL },
+		{ "pip-egg-base", required_argument, NULL, O_PIP_EGG_BASE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -165,6 +169,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case O_RECORD: o->record = 1; break;
 		case O_PIP_HOOK: o->pip_hook = optarg; break;
 		case O_PIP_CONTROL: o->pip_control = optarg; break;
+		case O_PIP_EGG_BASE: o->pip_egg_base = optarg; break;
 		case 'c': o->shell_command = optarg; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': usage(stdout); exit(0);
@@ -569,8 +574,10 @@ int main(int argc, char **argv)
 	};
 	struct sandbox_outcome outcome = { 0 };
 	struct timespec start;
-	struct pip_output pip = { .control_fd = -1, .metadata_fd = -1 };
-	if (o.pip_hook && pip_output_open(&pip, o.pip_hook, o.pip_control, err, sizeof(err)) != 0) {
+	struct pip_output pip = { .control_fd = -1, .metadata_fd = -1, .egg_base_fd = -1 };
+	bool pip_check = o.pip_hook || o.pip_egg_base;
+	if ((o.pip_hook && pip_output_open(&pip, o.pip_hook, o.pip_control, err, sizeof(err)) != 0) ||
+	    (!o.pip_hook && o.pip_egg_base && pip_output_open_egg_base(&pip, o.pip_egg_base, err, sizeof(err)) != 0)) {
 		log_fail_plain(EINVAL, "%s", err);
 		pip_output_close(&pip);
 		goto out;
@@ -578,7 +585,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	status = sandbox_run(pol, &cmd, &outcome);
 	/* The hook's tree is gone: what it returns cannot change any more. */
-	if (o.pip_hook && status == 0 && pip_output_check(&pip, err, sizeof(err)) != 0) {
+	if (pip_check && status == 0 && pip_output_check(&pip, err, sizeof(err)) != 0) {
 		log_fail_plain(EPERM, "%s", err);
 		pip_output_discard(&pip);
 		status = SANDBOX_EXIT_SETUP;

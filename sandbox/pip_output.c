@@ -5,6 +5,7 @@
 #include "file_read.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -53,7 +54,7 @@ int pip_output_open(struct pip_output *po, const char *hook, const char *control
 	struct json_object *input, *kwargs, *md;
 
 	po->hook = hook;
-	po->control_fd = po->metadata_fd = -1;
+	po->control_fd = po->metadata_fd = po->egg_base_fd = -1;
 	po->control_fd = open(control, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (po->control_fd < 0)
 		return say(why, whylen, -errno, "pip hook: control directory %s: %s", control, strerror(errno));
@@ -145,11 +146,74 @@ static int check_metadata(const struct pip_output *po, struct json_object *val, 
 	return r;
 }
 
+int pip_output_open_egg_base(struct pip_output *po, const char *egg_base, char *why, size_t whylen)
+{
+	po->hook = NULL;
+	po->control_fd = po->metadata_fd = -1;
+	po->egg_base_fd = open(egg_base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (po->egg_base_fd < 0)
+		return say(why, whylen, -errno, "pip egg_info: --egg-base %s: %s", egg_base, strerror(errno));
+	return 0;
+}
+
+/* Every NAME.egg-info/requires.txt in the egg base: its requirement lines
+ * ("[extra]" section headers and blank lines aside). */
+static int check_egg_base(const struct pip_output *po, char *why, size_t whylen)
+{
+	int dfd = dup(po->egg_base_fd), r = 0;
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return say(why, whylen, -errno, "pip egg_info: the egg base: %s", strerror(errno));
+	}
+	rewinddir(d);
+	while (!r && (e = readdir(d))) {
+		size_t n = strlen(e->d_name), len;
+		char *text;
+		int efd;
+
+		if (n <= 9 || strcmp(e->d_name + n - 9, ".egg-info") != 0)
+			continue;
+		efd = openat(po->egg_base_fd, e->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (efd < 0)
+			continue;
+		r = file_read_bounded(efd, "requires.txt", PIP_OUTPUT_METADATA_MAX, &text, &len);
+		close(efd);
+		if (r == -ENOENT) {
+			r = 0;
+			continue;
+		}
+		if (r) {
+			r = say(why, whylen, -EPERM, "pip egg_info: %s/requires.txt: %s", e->d_name, strerror(-r));
+			break;
+		}
+		char *save = NULL;
+
+		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			line += strspn(line, " \t");
+			if (*line && *line != '[' && pip_output_requirement_refused(line)) {
+				r = say(why, whylen, -EPERM,
+					"pip egg_info wrote %s/requires.txt with \"%.300s\": a URL or path pip would fetch or "
+					"build outside the sandbox (refused)", e->d_name, line);
+				break;
+			}
+		}
+		free(text);
+	}
+	closedir(d);
+	return r;
+}
+
 int pip_output_check(const struct pip_output *po, char *why, size_t whylen)
 {
 	struct json_object *out, *unsupported, *val = NULL;
 	int r = 0;
 
+	if (!po->hook)
+		return check_egg_base(po, why, whylen);
 	out = file_read_json(po->control_fd, "output.json", PIP_OUTPUT_JSON_MAX);
 	if (!out)
 		return say(why, whylen, -EINVAL, "pip hook %s: no readable output.json", po->hook);
@@ -180,5 +244,7 @@ void pip_output_close(struct pip_output *po)
 		close(po->control_fd);
 	if (po->metadata_fd >= 0)
 		close(po->metadata_fd);
-	po->control_fd = po->metadata_fd = -1;
+	if (po->egg_base_fd >= 0)
+		close(po->egg_base_fd);
+	po->control_fd = po->metadata_fd = po->egg_base_fd = -1;
 }

@@ -14,7 +14,9 @@
  *  - a returned requirement or a Requires-Dist names a URL or a path ('@',
  *    "://", '/', or a leading '-'): pip would fetch or build it unconfined;
  *  - a returned file name (the .dist-info, the wheel, the sdist) is not a
- *    plain name in the directory pip gave (a '/', ".", ".."). */
+ *    plain name in the directory pip gave (a '/', ".", "..").
+ * The legacy `setup.py egg_info --egg-base DIR` (--pip-egg-base): the
+ * requires.txt of DIR's .egg-info, which pip reads, by the same rule. */
 #ifndef PKGGUARD_PIP_OUTPUT_H
 #define PKGGUARD_PIP_OUTPUT_H
 
@@ -24,9 +26,10 @@
 #define PIP_OUTPUT_METADATA_MAX (16 << 20) /* METADATA (a long description) */
 
 struct pip_output {
-	const char *hook;
+	const char *hook; /* NULL for the legacy egg_info */
 	int control_fd;   /* O_PATH of CONTROL_DIR, -1 */
 	int metadata_fd;  /* O_PATH of kwargs.metadata_directory (prepare_metadata_*), -1 */
+	int egg_base_fd;  /* legacy `setup.py egg_info --egg-base DIR`: DIR, -1 */
 };
 
 /* Opens CONTROL_DIR (relative to the cwd: the hook's own) and, for a
@@ -34,6 +37,11 @@ struct pip_output {
  * before the hook runs (it can write input.json). 0 or -errno with why. */
 int pip_output_open(struct pip_output *po, const char *hook, const char *control, char *why,
 		    size_t whylen);
+
+/* pip's legacy path, `setup.py egg_info --egg-base DIR`: pip reads the
+ * requirements of DIR/NAME.egg-info/requires.txt, held to the same rule.
+ * 0 or -errno with why. */
+int pip_output_open_egg_base(struct pip_output *po, const char *egg_base, char *why, size_t whylen);
 
 /* After the hook exited 0: 0 when what it returns may go to pip, -EPERM
  * (why says what and which) when not, another -errno when it cannot be

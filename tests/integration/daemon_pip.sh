@@ -411,12 +411,15 @@ fi
 # no network, but pip fetches a direct-URL requirement it returns, or one in
 # the Requires-Dist of the metadata it prepares. Control: without the
 # daemon, pip connects to the listener; with it, the hook fails with the
-# reason on pip's output and nothing connects. Legit: unarmed, it builds.
+# reason on pip's output and nothing connects. The legacy path (no
+# pyproject.toml): setup.py's install_requires, read by pip from the
+# egg-info's requires.txt. Legit: unarmed, it builds.
 # armed NAME MODE — a copy of tests/fixtures/pip/urlreq armed for MODE
 armed() {
 	rm -rf "$work/src-$1"
 	cp -r "$top/tests/fixtures/pip/urlreq" "$work/src-$1"
 	[ -z "$2" ] || echo "$2 http://127.0.0.1:$port" >"$work/src-$1/arm.txt"
+	[ "$2" != legacy ] || rm -rf "$work/src-$1/pyproject.toml" "$work/src-$1/backend"
 	echo "$work/src-$1"
 }
 url_row() { # MODE ISOLATION WHAT
@@ -441,7 +444,7 @@ url_row() { # MODE ISOLATION WHAT
 		fail "$_n" "vacuous: its control failed"
 	elif [ "$(c2_lines)" != "$_b" ]; then
 		fail "$_n" "the listener saw $(($(c2_lines) - _b)) connection(s); pip exited $_rc [daemon: $(daemon_says)]"
-	elif [ "$_rc" = 0 ] || ! grep -q "pkgguard-sandbox: pip hook .*exfil @ http://127.0.0.1:$port.*refused" "$out"; then
+	elif [ "$_rc" = 0 ] || ! grep -q "pkgguard-sandbox: pip .*exfil @ http://127.0.0.1:$port.*refused" "$out"; then
 		fail "$_n" "pip exited $_rc, no refusal on its output: $(tail_of "$out" 4) [daemon: $(daemon_says)]"
 	else
 		pass "$_n"
@@ -451,6 +454,7 @@ url_row() { # MODE ISOLATION WHAT
 if new_venv venv-url; then
 	url_row requires "--find-links /usr/share/python-wheels" "get_requires_for_build_wheel's answer (build isolation)"
 	url_row metadata --no-build-isolation "the Requires-Dist of the prepared metadata"
+	url_row legacy --no-build-isolation "the requires.txt of the legacy setup.py egg_info"
 	_n="$MODE: the same backend, unarmed, builds and imports (its answers checked, nothing refused)"
 	start_daemon "$MODE" || fail "$_n" "the daemon did not start: $(tail -n 1 "$work/d.err")"
 	PIP_ISO="--find-links /usr/share/python-wheels"

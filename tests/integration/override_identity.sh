@@ -82,8 +82,23 @@ new_project() { # PM DIR
 	[ -z "$RUNAS" ] || chown -R 65534:65534 "$2" "$st"
 }
 
-# install PM DIR WRAP SPEC [VAR=VALUE...]
+# install PM DIR WRAP SPEC [VAR=VALUE...]; ROUTE=daemon: no wrapper, the
+# script shell /bin/sh, pkgguardd (enforce) running for this install only.
+ROUTE=""
 install() {
+	_pm=$1 _dir=$2 _wrap=$3 _spec=$4
+	shift 4
+	if [ "$ROUTE" = daemon ]; then
+		set -- "$@" npm_config_script_shell=/bin/sh PNPM_CONFIG_SCRIPT_SHELL=/bin/sh
+		start_daemon enforce || { echo "pkgguardd did not start: $(tail -n 1 "$work/d.err")" >"$work/out"; return 125; }
+		install_now "$_pm" "$_dir" "" "$_spec" "$@"
+		_rc=$?
+		stop_daemon
+		return $_rc
+	fi
+	install_now "$_pm" "$_dir" "$_wrap" "$_spec" "$@"
+}
+install_now() {
 	_pm=$1 _dir=$2 _wrap=$3 _spec=$4
 	shift 4
 	case "$_pm" in
@@ -118,6 +133,12 @@ expect() {
 		fail "$_n" "the script did not run: $(tail3)"
 		return
 	fi
+	# pnpm and yarn show a script's stderr only under pkgguard run (its
+	# report): under pkgguardd the effect is what is checked
+	if [ "$ROUTE" = daemon ] && [ "$pm" != npm ]; then
+		pass "$_n"
+		return
+	fi
 	for _t in "$@"; do
 		if ! grep -qF -- "$_t" "$work/out"; then
 			fail "$_n" "no \"$_t\" in the output: $(tail3)"
@@ -127,9 +148,13 @@ expect() {
 	pass "$_n"
 }
 
-rows_npm() { # ROUTE: run | shell
-	route=$1
-	if [ "$route" = run ]; then W="$PG run --"; V=""; else W=""; V="npm_config_script_shell=$SB"; fi
+rows_npm() { # ROUTE: run | shell | daemon
+	route=$1 pm=npm
+	case $route in
+	run) W="$PG run --" V="" ;;
+	shell) W="" V="npm_config_script_shell=$SB" ;;
+	daemon) W="" V="" ;;
+	esac
 	p=$work/p-npm-$route
 	admin puppeteer ""
 	new_project npm "$p"
@@ -170,7 +195,8 @@ rows_npm() { # ROUTE: run | shell
 }
 
 rows_other() { # PM
-	pm=$1
+	pm=$1 how="pkgguard run"
+	[ "$ROUTE" = daemon ] && how=pkgguardd
 	if ! command -v "$pm" >/dev/null 2>&1; then
 		skip "$pm: override identity rows" "$pm is not installed"
 		return
@@ -179,24 +205,24 @@ rows_other() { # PM
 	admin puppeteer ""
 	new_project "$pm" "$p"
 	install "$pm" "$p" "$PG run --" puppeteer@2.0.0
-	expect "legit: $pm (pkgguard run): the genuine puppeteer gets its override" "$p" puppeteer written
+	expect "legit: $pm ($how): the genuine puppeteer gets its override" "$p" puppeteer written
 	new_project "$pm" "$p"
 	install "$pm" "$p" "$PG run --" puppeteer@npm:evil@1.0.0
 	# pnpm runs it in its store directory, .pnpm/evil@1.0.0/node_modules/evil:
 	# the name is evil's there, no override matches
 	if [ "$pm" = pnpm ]; then
-		expect "$pm (pkgguard run): puppeteer@npm:evil: no override" "$p" evil absent
+		expect "$pm ($how): puppeteer@npm:evil: no override" "$p" evil absent
 	else
-		expect "$pm (pkgguard run): puppeteer@npm:evil: override not used" "$p" evil absent \
+		expect "$pm ($how): puppeteer@npm:evil: override not used" "$p" evil absent \
 			'not used' 'directory name "puppeteer"' 'evil'
 	fi
 	new_project "$pm" "$p"
 	install "$pm" "$p" "$PG run --" "puppeteer@file:../tarballs/puppeteer-6.6.6.tgz"
-	expect "$pm (pkgguard run): puppeteer@file:liar.tgz: override not used" "$p" liar absent 'not used'
+	expect "$pm ($how): puppeteer@file:liar.tgz: override not used" "$p" liar absent 'not used'
 }
 
 controls() {
-	p=$work/p-control
+	p=$work/p-control pm=npm
 	new_project npm "$p"
 	install npm "$p" "" puppeteer@npm:evil@1.0.0 npm_config_script_shell=/bin/sh
 	expect "control: npm puppeteer@npm:evil without pkgguard writes into the project" "$p" evil written
@@ -212,11 +238,21 @@ controls() {
 pass_as() {
 	T_AS=$1
 	controls
-	rows_npm run
-	rows_npm shell
+	if [ "$ROUTE" = daemon ]; then
+		rows_npm daemon
+	else
+		rows_npm run
+		rows_npm shell
+	fi
 	rows_other pnpm
 	rows_other yarn
 }
+if [ -n "${IDENTITY_DAEMON:-}" ]; then
+	DENV="PKGGUARD_PROFILE_PATH=$work/admin:$work/prof"
+	. tests/daemon_lib.sh
+	trap 'stop_daemon; cleanup' EXIT
+	ROUTE=daemon
+fi
 
 pass_as "$(id -un)"
 if [ "$(id -u)" = 0 ]; then

@@ -124,12 +124,32 @@ static void test_names(void **state)
 	assert_int_equal(check("build_wheel", "[ 1 ]"), -EINVAL);
 }
 
+static void test_egg_info(void **state)
+{
+	char egg[PATH_MAX * 2], info[PATH_MAX * 3];
+	struct pip_output po;
+
+	(void)state;
+	snprintf(egg, sizeof(egg), "%s/egg", root);
+	snprintf(info, sizeof(info), "%s/p.egg-info", egg);
+	mkdir(egg, 0755);
+	mkdir(info, 0755);
+	put(info, "requires.txt", "six>=1.0\n\n[tests]\npytest\n");
+	assert_int_equal(pip_output_open_egg_base(&po, egg, why, sizeof(why)), 0);
+	assert_int_equal(pip_output_check(&po, why, sizeof(why)), 0);
+	put(info, "requires.txt", "six>=1.0\n[extra]\nexfil @ https://h/x.tar.gz?d=1\n");
+	assert_int_equal(pip_output_check(&po, why, sizeof(why)), -EPERM);
+	assert_non_null(strstr(why, "exfil @ https://h/x.tar.gz?d=1"));
+	pip_output_close(&po);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_requirements),
 		cmocka_unit_test(test_metadata),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_egg_info),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

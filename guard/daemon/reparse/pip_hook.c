@@ -362,6 +362,27 @@ static const char *opt_value(const char *const *argv, size_t *i, const char *nam
 	return NULL;
 }
 
+bool pip_hook_egg_info_call(const char *const *argv, const char **egg_base)
+{
+	size_t first = argv && argv[0] ? legacy_args_index(argv) : 0;
+	const char *cmd = NULL;
+
+	for (size_t i = first; first && argv[i]; i++) {
+		const char *v;
+
+		if (!cmd) {
+			if (argv[i][0] != '-')
+				cmd = argv[i];
+			continue;
+		}
+		if (strcmp(cmd, "egg_info") == 0 && (v = opt_value(argv, &i, "--egg-base"))) {
+			*egg_base = v;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* setup.py [global options] COMMAND [options]: -d/--dist-dir of bdist_wheel
  * and --egg-base of egg_info (the only forms pip builds with). */
 static int scope_legacy(struct scope *s, const char *const *argv, size_t first)

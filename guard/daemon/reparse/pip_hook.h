@@ -37,6 +37,10 @@ int pip_hook_parse_input(const char *buf, size_t len, struct json_object **out, 
  * such a hook returns before pip acts on it (--pip-hook, --pip-control). */
 bool pip_hook_pep517_call(const char *const *argv, const char **hook, const char **control);
 
+/* True when argv is pip's legacy `python -c <shim> egg_info --egg-base DIR`:
+ * *egg_base points into argv (--pip-egg-base: its requires.txt is checked). */
+bool pip_hook_egg_info_call(const char *const *argv, const char **egg_base);
+
 /* argv and envp: the exec'ing process's, NULL-terminated; cwd its working
  * directory; exe the absolute path of the file being exec'd (the venv's
  * bin/python or the real interpreter). Appends, without duplicates,

@@ -263,6 +263,8 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 			r = draft_opt(&d, &p->owned, "--pip-hook", hook);
 			if (!r)
 				r = draft_opt(&d, &p->owned, "--pip-control", control);
+		} else if (pip_hook_egg_info_call((const char *const *)in->argv->v, &control)) {
+			r = draft_opt(&d, &p->owned, "--pip-egg-base", control);
 		}
 	}
 	/* Its argv[0] as it was ("sh", not "/bin/sh"): the process's own string. */
