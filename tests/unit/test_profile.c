@@ -472,6 +472,45 @@ static void test_package_override_glob(void **state)
 	assert_string_equal(f->p->package, "@types/node");
 }
 
+/* The identity check: asked with the entry's pins; a "no" leaves the
+ * override out and says why, naming the entry. */
+static char seen_integrity[64], seen_version[64];
+static int identity_answer;
+static int fake_identity(void *ctx, const char *integrity, const char *version, char *why, size_t whylen)
+{
+	(void)ctx;
+	snprintf(seen_integrity, sizeof(seen_integrity), "%s", integrity ? integrity : "(none)");
+	snprintf(seen_version, sizeof(seen_version), "%s", version ? version : "(none)");
+	snprintf(why, whylen, "directory name \"esbuild\" but package.json names \"evil\"");
+	return identity_answer;
+}
+
+static void test_package_override_identity(void **state)
+{
+	struct fixture *f = *state;
+	static const char pinned[] =
+		"packages = ( { name = \"esbuild\"; integrity = \"sha512-AAAA\"; version = \"0.25.0\";\n"
+		"               network = \"host\"; } );\n";
+
+	f->vars.package = "esbuild";
+	f->vars.identity_check = fake_identity;
+	identity_answer = 0;
+	load_ok(f, pinned);
+	assert_int_equal(f->p->network, NETWORK_NONE);
+	assert_null(f->p->override_source);
+	assert_null(f->p->package);
+	assert_non_null(f->p->override_refused);
+	assert_non_null(strstr(f->p->override_refused, "packages[esbuild]"));
+	assert_non_null(strstr(f->p->override_refused, "\"evil\""));
+	assert_string_equal(seen_integrity, "sha512-AAAA");
+	assert_string_equal(seen_version, "0.25.0");
+	identity_answer = 1;
+	load_ok(f, pinned);
+	assert_int_equal(f->p->network, NETWORK_HOST);
+	assert_null(f->p->override_refused);
+	f->vars.identity_check = NULL;
+}
+
 static void test_package_override_chain_order(void **state)
 {
 	struct fixture *f = *state;
@@ -686,6 +725,7 @@ int main(void)
 		T(test_package_override_applied),
 		T(test_package_override_other_name),
 		T(test_package_override_glob),
+		T(test_package_override_identity),
 		T(test_package_override_chain_order),
 		T(test_bad_profiles),
 		T(test_bad_entry_for_other_package),
