@@ -448,6 +448,13 @@ int pkg_identity_agrees(const struct pkg_identity_in *in, const char *integrity,
 			close(projfd);
 		}
 	}
+	/* The names alone are the depender's choice and the package's own
+	 * word (a file: tarball's package.json says whatever it likes): some
+	 * record of where the package came from must exist and agree. */
+	if (r && c.n == 0)
+		r = say(&c, "nothing records where \"%s\" came from (no npm_package_resolved, lockfile entry, "
+			"pnpm store directory or yarn.lock entry): its directory name is its depender's choice",
+			in->dir_name);
 	for (size_t i = 0; r && i < c.n; i++)
 		r = evidence_agrees(&c, &c.ev[i]);
 	if (r)

@@ -9,7 +9,9 @@
  * own npm_package_resolved/_integrity (npm 7+ sets them for the script),
  * the project's npm lockfiles (packages["node_modules/…"]), pnpm's store
  * directory (.pnpm/<name>@<version>/…) and yarn.lock. A resolved URL must
- * be a registry tarball (…/<name>/-/<name>-<version>.tgz) of that name.
+ * be a registry tarball (…/<name>/-/<name>-<version>.tgz) of that name, and
+ * at least one such record must exist (names alone prove nothing: a file:
+ * tarball's package.json says what it likes).
  * Optional pins: the integrity must be one a source records, the version
  * the one package.json says. */
 #ifndef PKGGUARD_PKG_IDENTITY_H

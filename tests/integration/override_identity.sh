@@ -205,7 +205,14 @@ rows_other() { # PM
 	admin puppeteer ""
 	new_project "$pm" "$p"
 	install "$pm" "$p" "$PG run --" puppeteer@2.0.0
-	expect "legit: $pm ($how): the genuine puppeteer gets its override" "$p" puppeteer written
+	if [ "$ROUTE" = daemon ] && [ "$pm" = yarn ]; then
+		# yarn classic writes yarn.lock after the scripts and tells them
+		# nothing: in a fresh install nothing records where the package
+		# came from yet, so its override is not used (fail-safe)
+		expect "$pm ($how): a fresh install, nothing records the source yet: override not used" "$p" puppeteer absent
+	else
+		expect "legit: $pm ($how): the genuine puppeteer gets its override" "$p" puppeteer written
+	fi
 	new_project "$pm" "$p"
 	install "$pm" "$p" "$PG run --" puppeteer@npm:evil@1.0.0
 	# pnpm runs it in its store directory, .pnpm/evil@1.0.0/node_modules/evil:

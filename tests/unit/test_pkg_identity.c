@@ -103,9 +103,12 @@ static void test_registry_name(void **state)
 
 static void test_genuine(void **state)
 {
-	char *env[] = { NULL };
+	char json[PATH_MAX + 64], agent[] = "npm_config_user_agent=npm/11.0.0 node/v20",
+	     res[] = "npm_package_resolved=https://r/puppeteer/-/puppeteer-2.0.0.tgz";
+	char *none[] = { NULL }, *env[] = { agent, json, res, NULL };
 
 	(void)state;
+	snprintf(json, sizeof(json), "npm_package_json=%s/node_modules/puppeteer/package.json", root);
 	put("node_modules/puppeteer/package.json", "{ \"name\": \"puppeteer\", \"version\": \"2.0.0\" }");
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, NULL), 1);
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, "2.0.0"), 1);
@@ -114,6 +117,9 @@ static void test_genuine(void **state)
 	/* nothing records an integrity: a pin cannot hold */
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, "sha512-AAAA", NULL), 0);
 	assert_non_null(strstr(why, "no lockfile"));
+	/* nothing records where it came from: the names alone do not agree */
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", none, NULL, NULL), 0);
+	assert_non_null(strstr(why, "nothing records"));
 }
 
 static void test_manifest_alias(void **state)
@@ -150,7 +156,8 @@ static void test_npm_env(void **state)
 	/* another package manager maps package.json fields to npm_package_*:
 	 * not evidence there */
 	char *pnpm[] = { pnpm_agent, json, res_evil, NULL };
-	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", pnpm, NULL, NULL), 1);
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", pnpm, NULL, NULL), 0);
+	assert_non_null(strstr(why, "nothing records"));
 }
 
 static void test_npm_lock(void **state)
