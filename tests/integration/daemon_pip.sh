@@ -444,7 +444,7 @@ url_row() { # MODE ISOLATION WHAT
 		fail "$_n" "vacuous: its control failed"
 	elif [ "$(c2_lines)" != "$_b" ]; then
 		fail "$_n" "the listener saw $(($(c2_lines) - _b)) connection(s); pip exited $_rc [daemon: $(daemon_says)]"
-	elif [ "$_rc" = 0 ] || ! grep -q "pkgguard-sandbox: pip .*exfil @ http://127.0.0.1:$port.*refused" "$out"; then
+	elif [ "$_rc" = 0 ] || ! grep -Eq "pkgguard-sandbox: pip .*exfil ?@ http://127.0.0.1:$port.*refused" "$out"; then
 		fail "$_n" "pip exited $_rc, no refusal on its output: $(tail_of "$out" 4) [daemon: $(daemon_says)]"
 	else
 		pass "$_n"

@@ -255,8 +255,8 @@ pass_as() {
 	rows_other yarn
 }
 if [ -n "${IDENTITY_DAEMON:-}" ]; then
-	DENV="PKGGUARD_PROFILE_PATH=$work/admin:$work/prof"
 	. tests/daemon_lib.sh
+	DENV="PKGGUARD_PROFILE_PATH=$work/admin:$work/prof"
 	trap 'stop_daemon; cleanup' EXIT
 	ROUTE=daemon
 fi
