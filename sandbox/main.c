@@ -507,7 +507,8 @@ int main(int argc, char **argv)
 		.refuse_pkg_dir_profiles = !o.check_profile,
 	};
 	struct pkg_identity_in identity = {
-		.pkg_dir = pkg_dir, .project_dir = project_dir, .dir_name = package, .envp = environ,
+		.pkg_dir = pkg_dir, .pkg_dir_fd = pd.fd, .project_dir = project_dir, .dir_name = package,
+		.envp = environ,
 	};
 	if (!o.check_profile) {
 		vars.identity_check = identity_agrees;

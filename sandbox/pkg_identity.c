@@ -423,9 +423,10 @@ int pkg_identity_agrees(const struct pkg_identity_in *in, const char *integrity,
 
 	if (!in->pkg_dir || !in->dir_name)
 		return say(&c, "no package directory: its identity cannot be checked");
-	pkgfd = open(in->pkg_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* The directory the sandbox binds, by its fd when there is one. */
+	pkgfd = in->pkg_dir_fd >= 0 ? in->pkg_dir_fd : open(in->pkg_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	manifest = pkgfd >= 0 ? file_read_json(pkgfd, "package.json", PKG_IDENTITY_MANIFEST_MAX) : NULL;
-	if (pkgfd >= 0)
+	if (pkgfd >= 0 && pkgfd != in->pkg_dir_fd)
 		close(pkgfd);
 	c.name = member(manifest, "name");
 	c.version = member(manifest, "version");

@@ -72,7 +72,8 @@ static int agrees(const char *rel, const char *name, char *const *env, const cha
 		  const char *version)
 {
 	char dir[PATH_MAX * 2];
-	struct pkg_identity_in in = { .pkg_dir = dir, .project_dir = root, .dir_name = name, .envp = env };
+	struct pkg_identity_in in = { .pkg_dir = dir, .pkg_dir_fd = -1, .project_dir = root, .dir_name = name,
+				      .envp = env };
 
 	snprintf(dir, sizeof(dir), "%s/%s", root, rel);
 	why[0] = '\0';
