@@ -143,6 +143,23 @@ npm_rows() {
 	routed "npm: plain npm install after enable runs the postinstall in the sandbox, no canary" \
 		"$work/npm-enabled" "$out"
 
+	# A relative profile path in the installer's environment would name a
+	# directory inside each package (the sandbox runs there): refused, with
+	# the entry named, first or last on the path (issue 10 item 2;
+	# profile_search.sh has the package that ships its own profiles/).
+	for pp in "profiles:$top/profiles" "$top/profiles:profiles"; do
+		rm -rf "$work/npm-relative"
+		npm_project "$work/npm-relative"
+		out=$(cd "$work/npm-relative" && PKGGUARD_PROFILE_PATH=$pp npm --no-update-notifier --no-fund --no-audit install 2>&1)
+		if [ ! -e "$work/npm-relative/escaped.txt" ] && [ ! -e "$work/npm-relative/node_modules/host-recorder/where.txt" ] &&
+			echo "$out" | grep -q 'relative entry "profiles" refused'; then
+			pass "npm: after enable, PKGGUARD_PROFILE_PATH=$pp: the script is refused, the entry named"
+		else
+			fail "npm: after enable, PKGGUARD_PROFILE_PATH=$pp: the script is refused, the entry named" \
+				"$(echo "$out" | tail -n 3 | tr '\n' ' ')"
+		fi
+	done
+
 	out=$("$PG" disable npm 2>&1)
 	if [ $? -ne 0 ]; then
 		fail "npm: disable restores the file byte for byte" "$out"
