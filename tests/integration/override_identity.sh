@@ -230,16 +230,21 @@ rows_other() { # PM
 
 controls() {
 	p=$work/p-control pm=npm
+	_route=$ROUTE
+	ROUTE="" # without pkgguard: no daemon either
 	new_project npm "$p"
 	install npm "$p" "" puppeteer@npm:evil@1.0.0 npm_config_script_shell=/bin/sh
 	expect "control: npm puppeteer@npm:evil without pkgguard writes into the project" "$p" evil written
 	admin evil ""
+	ROUTE=$_route # the mechanism: through pkgguard (run, or pkgguardd)
 	new_project npm "$p"
 	install npm "$p" "$PG run --" evil@1.0.0
+	ROUTE=""
 	expect "control: an override for the real name (evil) lets its script write the project" "$p" evil written
 	new_project npm "$p"
 	install npm "$p" "" "puppeteer@file:$work/tarballs/puppeteer-6.6.6.tgz" npm_config_script_shell=/bin/sh
 	expect "control: npm puppeteer@file:liar.tgz without pkgguard writes into the project" "$p" liar written
+	ROUTE=$_route
 }
 
 pass_as() {
