@@ -73,16 +73,11 @@ bool classify_cmdline_matches(const char *cmdline, size_t len, const struct strl
 	return false;
 }
 
-void classifier_flush(struct classifier *c)
-{
-	memset(c->cache, 0, sizeof(c->cache));
-}
-
 void classifier_init(struct classifier *c, const struct pm_matcher *pms, size_t npms)
 {
 	c->pms = pms;
 	c->npms = npms;
-	classifier_flush(c);
+	memset(c->cache, 0, sizeof(c->cache));
 }
 
 static struct cache_slot *slot_of(const struct classifier *c, pid_t pid)
@@ -150,7 +145,9 @@ static bool pm_of(const struct classifier *c, const struct proc_info *p, unsigne
 	return false;
 }
 
-bool classify_known_clean(const struct classifier *c, const struct proc_info *p)
+/* p was seen with no package manager at or above it, and neither exec'd
+ * nor retitled itself since. */
+static bool known_clean(const struct classifier *c, const struct proc_info *p)
 {
 	const struct cache_slot *s = cache_get(c, p->pid, p->start, CACHE_UNRELATED);
 
@@ -160,21 +157,31 @@ bool classify_known_clean(const struct classifier *c, const struct proc_info *p)
 	return s && p->exec_print && s->exec_print == p->exec_print && s->cmd_hash == cmd_hash(p);
 }
 
-bool classify_by_clean_parent(const struct classifier *c, const struct proc_info *parent)
+/* parent was seen with no package manager at or above it and still shows
+ * that command line (classify_vouches_for_children says why that is
+ * enough). */
+static bool by_clean_parent(const struct classifier *c, const struct proc_info *parent)
 {
 	const struct cache_slot *s = cache_get(c, parent->pid, parent->start, CACHE_UNRELATED);
 
 	return s && s->cmd_hash == cmd_hash(parent);
 }
 
-bool classify_known_sandboxed(const struct classifier *c, const struct proc_info *p)
+/* p was seen inside a pkgguard sandbox (it, or an ancestor, ran the
+ * trusted binary). */
+static bool known_sandboxed(const struct classifier *c, const struct proc_info *p)
 {
 	return cache_get(c, p->pid, p->start, CACHE_IN_SANDBOX) != NULL;
 }
 
 bool classify_vouches_for_children(const struct classifier *c, const struct proc_info *parent)
 {
-	return classify_by_clean_parent(c, parent) || classify_known_sandboxed(c, parent);
+	return by_clean_parent(c, parent) || known_sandboxed(c, parent);
+}
+
+bool classify_walk_stops(const struct classifier *c, const struct proc_info *p)
+{
+	return known_clean(c, p) || known_sandboxed(c, p);
 }
 
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
@@ -184,7 +191,7 @@ bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
 
 	if (!child->fresh_fork || child->ppid != parent->pid)
 		return false;
-	if (!classify_by_clean_parent(c, parent))
+	if (!by_clean_parent(c, parent))
 		return false;
 	s = cache_get(c, parent->pid, parent->start, CACHE_UNRELATED);
 	if (child->start <= s->at_ticks)
@@ -218,8 +225,11 @@ static bool is_fork_of_parent(const struct proc_info *chain, size_t n, size_t i)
 	return i + 1 < n && chain[i].ppid == chain[i + 1].pid && same_cmdline(&chain[i], &chain[i + 1]);
 }
 
-size_t classify_find_root(const struct classifier *c, const struct proc_info *chain, size_t n,
-			  unsigned *pm)
+/* Index of the nearest package-manager ancestor in chain (a process whose
+ * command line matches a profile, or a remembered root with the same start
+ * time), or n when there is none. A fork of a root that has not exec'd yet
+ * carries the root's command line: it is a child, not a root. */
+static size_t find_root(const struct classifier *c, const struct proc_info *chain, size_t n, unsigned *pm)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned k;
@@ -262,7 +272,7 @@ static size_t sandbox_ancestor(const struct classifier *c, const struct proc_inf
 {
 	for (size_t i = 0; i < n; i++)
 		if (is_sandbox(c, chain[i].exe_known, chain[i].exe_dev, chain[i].exe_ino) ||
-		    classify_known_sandboxed(c, &chain[i]))
+		    known_sandboxed(c, &chain[i]))
 			return i;
 	return n;
 }
@@ -279,7 +289,7 @@ static void remember_sandboxed(struct classifier *c, const struct proc_info *cha
 		if (chain[i].ppid != chain[i + 1].pid)
 			low = i + 1;
 	for (size_t i = low; i <= k; i++)
-		if (!classify_known_sandboxed(c, &chain[i]))
+		if (!known_sandboxed(c, &chain[i]))
 			cache_put(c, &chain[i], CACHE_IN_SANDBOX, 0);
 }
 
@@ -320,6 +330,15 @@ static enum reason descendant_reason(struct classifier *c, const struct proc_inf
 	return REASON_UNSANDBOXED;
 }
 
+bool classify_in_family(const struct classifier *c, const struct proc_info *chain, size_t n, size_t *root,
+			unsigned *pm)
+{
+	if (n == 0 || known_sandboxed(c, &chain[n - 1]))
+		return false;
+	*root = find_root(c, chain, n, pm);
+	return *root < n;
+}
+
 void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	      const struct exec_file *file, struct decision *out)
 {
@@ -341,14 +360,15 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	/* Inside a sandbox seen before: nothing above matters (a package
 	 * manager run by a script inside is inside too). */
 	for (size_t i = 0; i < n; i++)
-		if (classify_known_sandboxed(c, &chain[i])) {
+		if (known_sandboxed(c, &chain[i])) {
 			remember_sandboxed(c, chain, i);
 			out->reason = REASON_IN_SANDBOX;
 			out->rule = RULE_SANDBOX_ANCESTOR;
 			return;
 		}
-	root = classify_find_root(c, chain, n, &pm);
+	root = find_root(c, chain, n, &pm);
 	out->root = root;
+	out->root_fork = root == 1 && is_fork_of_parent(chain, n, 0);
 	if (root == n) {
 		out->reason = REASON_UNRELATED;
 		out->rule = RULE_NO_PM_ANCESTOR;
@@ -377,11 +397,6 @@ void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 		out->verdict = VERDICT_DENY;
 	else if (root >= 1 && (out->reason == REASON_SANDBOX_EXEC || out->reason == REASON_HELPER))
 		cache_put(c, &chain[0], out->reason == REASON_HELPER ? CACHE_HELPER : CACHE_EXEC_OK, pm);
-}
-
-bool classify_is_root_fork(const struct proc_info *chain, size_t n, size_t root)
-{
-	return root == 1 && is_fork_of_parent(chain, n, 0);
 }
 
 void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsigned pm)

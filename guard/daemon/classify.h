@@ -113,19 +113,15 @@ struct decision {
 	const char *pm;       /* package manager's profile name, or NULL */
 	unsigned pm_index;    /* its index in the classifier's pms */
 	size_t root;          /* index of the package-manager root in the chain */
+	/* chain[0] is the package manager's own fork (root 1, not exec'd
+	 * yet): what it execs is the package manager's doing, not a
+	 * script's (a reparse lets it run the package manager again). */
+	bool root_fork;
 };
 
-/* pms is kept (not copied) until the next classifier_init. */
+/* pms is kept (not copied) until the next classifier_init, which also
+ * forgets every cached decision (a reload). */
 void classifier_init(struct classifier *c, const struct pm_matcher *pms, size_t npms);
-/* Forgets every cached decision (after a reload). */
-void classifier_flush(struct classifier *c);
-
-/* Index of the nearest package-manager ancestor in chain (a process whose
- * command line matches a profile, or a remembered root with the same start
- * time), or n when there is none. A fork of a root that has not exec'd yet
- * carries the root's command line: it is a child, not a root. */
-size_t classify_find_root(const struct classifier *c, const struct proc_info *chain, size_t n,
-			  unsigned *pm);
 
 /* True when pid + start was classified unrelated before (the fast path). */
 bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start);
@@ -137,39 +133,41 @@ bool classify_cached(const struct classifier *c, pid_t pid, uint64_t start);
  * too, without reading the rest of its ancestry; it is cached as such. */
 bool classify_by_parent(struct classifier *c, const struct proc_info *chain, size_t n);
 
-/* Decides. For a chain with a root (classify_find_root() < n) the exe
- * fields of every entry must be filled. A chain may end early at an
- * ancestor classify_known_clean() vouches for (then it holds no root).
- * Updates the cache: with no root, every entry is remembered clean. */
+/* A walk up the ancestry may stop at p (its stat and command line read):
+ * it was seen with no package manager at or above it and neither exec'd
+ * nor retitled itself since (what is above it need not be read), or it was
+ * seen inside a sandbox (then so is the exec below it). */
+bool classify_walk_stops(const struct classifier *c, const struct proc_info *p);
+
+/* chain (read up to where classify_walk_stops said) holds a package
+ * manager and is not inside a sandbox: the rare case, for which classify()
+ * needs the whole chain, the executables along it and the file. *root and
+ * *pm: where the package manager is in chain and which one it is (for the
+ * helper checks, helper_trust.h). */
+bool classify_in_family(const struct classifier *c, const struct proc_info *chain, size_t n, size_t *root,
+			unsigned *pm);
+
+/* Decides. For a chain in a package manager's family (classify_in_family)
+ * the whole chain and the exe fields of every entry must be filled; any
+ * other chain may end early where classify_walk_stops said. Updates the
+ * cache: with no root, every entry is remembered clean. */
 void classify(struct classifier *c, const struct proc_info *chain, size_t n,
 	      const struct exec_file *file, struct decision *out);
-
-/* chain[0] is the package manager's own fork (root == 1, not exec'd yet):
- * what it execs is the package manager's doing, not a script's. */
-bool classify_is_root_fork(const struct proc_info *chain, size_t n, size_t root);
 
 /* Lets p's current exec through (its loader, interpreter): used when the
  * reparse thread let it re-issue an execve as it was. */
 void classify_allow_exec(struct classifier *c, const struct proc_info *p, unsigned pm);
 
-/* parent (its pid, start time and command line, read through /proc fds
- * bound to that process) was seen with no package manager at or above it
- * and still shows that command line. Then every process that is its child
- * now is no package manager's descendant: unrelated, whatever it is itself
- * (a package manager's own exec is allowed too). A package manager is
- * recognised by its command line alone, so an unchanged one means the
- * parent is none now either, whatever it exec'd meanwhile; its ancestors can
- * only change to a subreaper that was among them already. */
-bool classify_by_clean_parent(const struct classifier *c, const struct proc_info *parent);
-
-/* p was seen inside a pkgguard sandbox (it, or an ancestor, ran the trusted
- * binary): so is everything it starts, which lives in the sandbox's pid
- * namespace and dies with it. A walk may stop at such an ancestor. */
-bool classify_known_sandboxed(const struct classifier *c, const struct proc_info *p);
-
 /* What a child of parent (pid, start time, command line read through fds
- * bound to it) inherits: unrelated (classify_by_clean_parent) or inside a
- * sandbox (classify_known_sandboxed). Either way its exec is allowed. */
+ * bound to it) inherits. parent was seen with no package manager at or
+ * above it and still shows that command line: then every process that is
+ * its child now is no package manager's descendant, whatever it is itself.
+ * A package manager is recognised by its command line alone, so an
+ * unchanged one means the parent is none now either, whatever it exec'd
+ * meanwhile; its ancestors can only change to a subreaper that was among
+ * them already. Or parent was seen inside a pkgguard sandbox: so is
+ * everything it starts, which lives in the sandbox's pid namespace and
+ * dies with it. Either way the child's exec is allowed. */
 bool classify_vouches_for_children(const struct classifier *c, const struct proc_info *parent);
 
 /* The cheapest path: child (its stat line only) has not exec'd since its
@@ -183,11 +181,6 @@ bool classify_vouches_for_children(const struct classifier *c, const struct proc
  * unrelated too, cached as such. */
 bool classify_by_fresh_fork(struct classifier *c, const struct proc_info *child,
 			    const struct proc_info *parent);
-
-/* p (its stat and command line read) was seen with no package manager at or
- * above it, and neither exec'd nor retitled itself since: what is above it
- * need not be read. */
-bool classify_known_clean(const struct classifier *c, const struct proc_info *p);
 
 /* How path matches helpers (HELPER_NONE for NULL or ""). Pure. */
 enum helper_match classify_helper_match(const struct strlist *helpers, const char *path);

@@ -28,38 +28,30 @@ void clean_parents_note(struct clean_parents *cp, const struct classifier *c, co
 		to_front(cp, p->pid, p->start);
 }
 
-bool clean_parents_vouch(struct clean_parents *cp, struct proc_cache *pc, const struct classifier *c,
-			 pid_t child, struct proc_info *parent)
+bool clean_parents_get(const struct clean_parents *cp, size_t i, pid_t *pid, uint64_t *start)
 {
-	for (size_t i = 0; i < CLEAN_PARENTS && cp->e[i].pid;) {
-		pid_t pid = cp->e[i].pid;
-		uint64_t start = cp->e[i].start;
-		int r = proc_cache_has_child(pc, pid, start, child);
+	if (i >= CLEAN_PARENTS || !cp->e[i].pid)
+		return false;
+	*pid = cp->e[i].pid;
+	*start = cp->e[i].start;
+	return true;
+}
 
-		if (r == 0) {
-			i++;
-			continue;
-		}
-		if (r == 1 && proc_cache_cmdline(pc, pid, parent) == 0 && parent->start == start &&
-		    classify_vouches_for_children(c, parent)) {
-			to_front(cp, pid, start);
-			return true;
-		}
-		/* Died, evicted, retitled, forgotten or crowded: vouches no more.
-		 * A child of this parent is no other's: stop here when it was
-		 * listed. */
-		if (r == -E2BIG) {
-			cp->crowded_pid = pid;
-			cp->crowded_start = start;
-		}
-		if (r == -ENOSYS) {
-			memset(cp->e, 0, sizeof(cp->e));
-			cp->off = true;
-			return false;
-		}
-		forget(cp, i);
-		if (r == 1)
-			return false;
+void clean_parents_promote(struct clean_parents *cp, size_t i)
+{
+	to_front(cp, cp->e[i].pid, cp->e[i].start);
+}
+
+void clean_parents_forget(struct clean_parents *cp, size_t i, int why)
+{
+	if (why == -ENOSYS) {
+		memset(cp->e, 0, sizeof(cp->e));
+		cp->off = true;
+		return;
 	}
-	return false;
+	if (why == -E2BIG) {
+		cp->crowded_pid = cp->e[i].pid;
+		cp->crowded_start = cp->e[i].start;
+	}
+	forget(cp, i);
 }

@@ -26,17 +26,8 @@
 
 #include "clock.h"
 #include "daemon_log.h"
-#include "helper_trust.h"
-#include "package_name.h"
 #include "log.h"
-#include "pending_exec.h"
 #include "proc_info.h"
-#include "reparse.h"
-#include "reparse_regs.h"
-
-/* How long the answering thread waits for the reparse thread's attach
- * (normally tens of µs). Past it the exec is denied plainly. */
-#define REPARSE_ATTACH_TIMEOUT_MS 25
 
 /* Now in the unit of a process's start time: clock ticks since boot. */
 static uint64_t boot_ticks(const struct fan_guard *g)
@@ -135,333 +126,6 @@ static int mark_filesystems(struct fan_guard *g)
 	return marked ? 0 : log_fail_plain(ENOENT, "no filesystem of a marked type is mounted");
 }
 
-/* ------------------------------------------------------------------ */
-/* One event                                                           */
-
-static void cmdline_text(const struct proc_info *p, char *buf, size_t len)
-{
-	size_t n = p->cmdline_len < len - 1 ? p->cmdline_len : len - 1;
-
-	memcpy(buf, p->cmdline, n);
-	while (n > 0 && buf[n - 1] == '\0')
-		n--;
-	buf[n] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '\0')
-			buf[i] = ' ';
-}
-
-/* The exec'ing process itself, always read fresh: its identity (stat)
- * first, which is all the cached-unrelated fast path needs. 0 or -errno. */
-static int read_self(pid_t pid, struct proc_info *self)
-{
-	return proc_read_stat(pid, self);
-}
-
-/* The parent of a fresh fork, for classify_by_fresh_fork(): its command
- * line alone when its /proc fds are kept (one pread), else read whole. */
-static int parent_cmdline(struct fan_guard *g, pid_t ppid, struct proc_info *parent)
-{
-	int r = proc_cache_cmdline(g->pcache, ppid, parent);
-
-	return r == -ENOENT ? proc_cache_read(g->pcache, ppid, parent) : r;
-}
-
-/* Its command line and its parent, the parent through the kept fds of
- * proc_cache (read fresh too, without open/close): what classify_by_parent
- * needs. *n is 1 or 2. */
-static void read_parent(struct fan_guard *g, struct proc_info *chain, size_t *n)
-{
-	proc_read_cmdline(chain[0].pid, &chain[0]);
-	*n = 1;
-	if (chain[0].ppid > 0 && proc_cache_read(g->pcache, chain[0].ppid, &chain[1]) == 0)
-		*n = 2;
-}
-
-/* The rest of its ancestors, through the kept fds as well; with stop_known,
- * up to the first one known clean (classify_known_clean: nothing above it
- * can make this exec a package manager's) or known inside a sandbox (then
- * so is this exec). */
-static void read_ancestors(struct fan_guard *g, struct proc_info *chain, size_t *n, bool stop_known)
-{
-	while (*n < CLASSIFY_MAX_DEPTH && chain[*n - 1].ppid > 0) {
-		if (stop_known && *n > 1 &&
-		    (classify_known_clean(g->cls, &chain[*n - 1]) || classify_known_sandboxed(g->cls, &chain[*n - 1])))
-			return;
-		if (proc_cache_read(g->pcache, chain[*n - 1].ppid, &chain[*n]) != 0)
-			break; /* the parent just exited: the chain ends here */
-		(*n)++;
-	}
-}
-
-/* The executable of each process of the chain (the in-sandbox and helper
- * checks): read after the chain, so each is checked to be the same process
- * still (pid + start time) before it counts. */
-static void fill_exe(struct proc_info *chain, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		proc_read_exe(chain[i].pid, chain[i].start, &chain[i]);
-}
-
-/* t0: when the event was read, or 0 for an event that is not timed. The
- * latency ends when the answer is handed to the kernel: taken just before
- * the write, because the write itself wakes the exec'ing process, which may
- * preempt us on this CPU before write() returns; that wait is the
- * scheduler's, not the decision's. */
-static void respond(struct fan_guard *g, int fd, unsigned resp, uint64_t t0)
-{
-	struct fanotify_response r = { .fd = fd, .response = resp };
-
-	if (t0)
-		hist_add(&g->stats.latency, now_ns() - t0);
-	if (write(g->fan_fd, &r, sizeof(r)) != (ssize_t)sizeof(r)) {
-		g->stats.errors++;
-		log_warn("fanotify response: %s", strerror(errno));
-	}
-}
-
-/* The package, from the cwd under node_modules. Read before a deny is
- * answered: the process usually exits right after its exec fails. */
-static void package_of(pid_t pid, char *pkg, size_t len)
-{
-	char cwd[PATH_MAX];
-
-	if (proc_cwd(pid, cwd, sizeof(cwd)) != 0 || package_name_from_path(cwd, pkg, len) != 0)
-		pkg[0] = '\0';
-}
-
-/* pend: the pending exec as read before the answer (a deny, a would-be
- * deny), or NULL; its argv stands for the command when it was read. */
-static void log_event(const struct decision *d, const char *what, const struct proc_info *p,
-		      const char *file, const char *pkg, const struct pending_exec *pend, const char *why)
-{
-	char cmd[PROC_CMDLINE_MAX], late[256];
-
-	if (!pkg) {
-		package_of(p->pid, late, sizeof(late));
-		pkg = late;
-	}
-	cmdline_text(p, cmd, sizeof(cmd));
-	daemon_log_decision(&(struct decision_record){
-		.decision = what, .reason = why ? why : reason_name(d->reason), .rule = rule_name(d->rule),
-		.pid = p->pid, .exe = file,
-		.pm = d->pm, .package = pkg, .event = pend ? pend->event : NULL,
-		.command = pend && pend->command[0] ? pend->command : cmd });
-}
-
-/* True when this event is the dynamic loader (ld-linux…, ld-musl…) opened
- * by the exec just reported: one exec, one "would deny" line. */
-static bool loader_of_last(const struct fan_guard *g, const struct proc_info *p, const char *file)
-{
-	const char *base = strrchr(file, '/');
-	base = base ? base + 1 : file;
-	return g->would_pid == p->pid && g->would_start == p->start && strncmp(base, "ld-", 3) == 0;
-}
-
-/* A helper's name on the file, or on the executable of the package
- * manager's child the exec descends from: is it a file only root could
- * have put there (helper_trust.h)? Set in ef->trusted and in that child's
- * exe_trusted; both stay false for any other name. */
-static void check_helpers(const struct fan_guard *g, unsigned pm, size_t root, struct proc_info *chain,
-			  const struct stat *st, struct exec_file *ef)
-{
-	const struct strlist *helpers = g->policy.pms[pm].helpers;
-	enum helper_match h = classify_helper_match(helpers, ef->path);
-	struct stat est;
-	char exe[64];
-	uid_t uid;
-
-	if (h != HELPER_NONE && st && helper_caller_uid(chain[0].pid, &uid) == 0)
-		ef->trusted = helper_trusted(st, ef->path, uid, h == HELPER_BY_PATH);
-	if (root == 0 || !chain[root - 1].exe_known)
-		return;
-	h = classify_helper_match(helpers, chain[root - 1].exe);
-	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)chain[root - 1].pid);
-	/* The same file fill_exe saw (device and inode), its owner and mode. */
-	if (h != HELPER_NONE && stat(exe, &est) == 0 && est.st_dev == chain[root - 1].exe_dev &&
-	    est.st_ino == chain[root - 1].exe_ino && helper_caller_uid(chain[root - 1].pid, &uid) == 0)
-		chain[root - 1].exe_trusted = helper_trusted(&est, chain[root - 1].exe, uid, h == HELPER_BY_PATH);
-}
-
-/* Past the fast paths: the ancestry up to an ancestor known clean or known
- * inside a sandbox, and for a package manager's family the whole of it, the
- * executables along it and the file being exec'd. */
-static void classify_slow(struct fan_guard *g, const struct fanotify_event_metadata *m,
-			  struct proc_info *chain, size_t *n, struct exec_file *ef, char *file, size_t flen,
-			  struct decision *d)
-{
-	char fdpath[64];
-	struct stat st;
-	unsigned pm;
-	size_t root;
-	ssize_t len;
-
-	read_ancestors(g, chain, n, true);
-	if (!classify_known_sandboxed(g->cls, &chain[*n - 1]) &&
-	    (root = classify_find_root(g->cls, chain, *n, &pm)) < *n) {
-		/* The rare path: a package manager's family. The whole chain
-		 * (a sandbox may run above the package manager). */
-		bool have_st;
-
-		read_ancestors(g, chain, n, false);
-		fill_exe(chain, *n);
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", m->fd);
-		len = readlink(fdpath, file, flen - 1);
-		file[len > 0 ? len : 0] = '\0';
-		have_st = fstat(m->fd, &st) == 0;
-		if (have_st)
-			*ef = (struct exec_file){ .dev = st.st_dev, .ino = st.st_ino, .path = file };
-		else
-			ef->path = file;
-		check_helpers(g, pm, root, chain, have_st ? &st : NULL, ef);
-	}
-	classify(g->cls, chain, *n, ef, d);
-}
-
-/* Enforce mode: hands the exec'ing process to the reparse thread, which
- * attaches while the exec still waits for our answer. 0: attached (the
- * caller answers FAN_DENY, the thread does the rest); else -errno, why no
- * reparse is possible (the caller denies and says so). Only the first
- * file of an exec gets here as a deny (its loader and interpreter are
- * allowed once the first was, CACHE_EXEC_OK), but the attach is bounded
- * anyway: past the first file an exec holds a lock that PTRACE_SEIZE
- * waits for. */
-static int try_reparse(struct fan_guard *g, const struct proc_info *chain, size_t n,
-		       const struct decision *d, const char *file, uint64_t t0)
-{
-	char cwd[PATH_MAX];
-	int threads;
-
-	if (!g->reparse)
-		return -ENOSYS;
-	if (!regs_supported())
-		return -ENOSYS;
-	threads = proc_threads(chain[0].pid);
-	if (threads != 1)
-		return threads < 0 ? threads : -EMLINK;
-	if (proc_cwd(chain[0].pid, cwd, sizeof(cwd)) != 0)
-		return -ESRCH;
-	return reparse_submit(g->reparse, &(struct reparse_request){
-		.pid = chain[0].pid, .start = chain[0].start, .t0 = t0, .pm = d->pm, .file = file,
-		.rule = rule_name(d->rule),
-		.cwd = cwd, .nested_ok = classify_is_root_fork(chain, n, d->root),
-		.commands = g->policy.pms[d->pm_index].commands }, REPARSE_ATTACH_TIMEOUT_MS);
-}
-
-/* t0: when the batch holding this event was read (the latency counts the
- * wait behind the events before it). */
-static void handle_perm(struct fan_guard *g, const struct fanotify_event_metadata *m, uint64_t t0)
-{
-	static struct proc_info chain[CLASSIFY_MAX_DEPTH];
-	/* Only their first bytes are set: an initialiser would clear all of
-	 * them (5 kB) for every exec. */
-	char file[PATH_MAX], pkg[256];
-	struct pending_exec pend;
-	struct exec_file ef = { 0 };
-	struct decision d = { .verdict = VERDICT_ALLOW, .reason = REASON_UNRELATED, .rule = RULE_NO_PM_ANCESTOR };
-	size_t n = 0;
-	bool would_deny = false, reparsing = false;
-	char why[160];
-
-	file[0] = pkg[0] = why[0] = '\0';
-	pend.command[0] = pend.event[0] = '\0';
-	g->stats.events++;
-	if (m->pid == g->self) {
-		respond(g, m->fd, FAN_ALLOW, t0);
-		g->stats.allows++;
-		return;
-	}
-	if (clean_parents_vouch(&g->hot, g->pcache, g->cls, m->pid, &chain[1])) {
-		/* The child of a parent seen clean: nothing of it is read. */
-		g->stats.cache_hits++;
-		g->stats.allows++;
-		respond(g, m->fd, FAN_ALLOW, t0);
-		if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG) {
-			chain[0] = (struct proc_info){ .pid = m->pid, .ppid = chain[1].pid };
-			d.reason = REASON_CACHED;
-			d.rule = RULE_CACHED;
-			log_event(&d, "allow", &chain[0], file, NULL, NULL, NULL);
-		}
-		return;
-	}
-	if (read_self(m->pid, &chain[0]) == 0) {
-		n = 1;
-		if (classify_cached(g->cls, chain[0].pid, chain[0].start)) {
-			g->stats.cache_hits++;
-			d.reason = REASON_CACHED;
-			d.rule = RULE_CACHED;
-		} else if (chain[0].fresh_fork && parent_cmdline(g, chain[0].ppid, &chain[1]) == 0 &&
-			   classify_by_fresh_fork(g->cls, &chain[0], &chain[1])) {
-			g->stats.cache_hits++;
-			d.reason = REASON_CACHED;
-			d.rule = RULE_CACHED;
-		} else {
-			read_parent(g, chain, &n);
-			if (classify_by_parent(g->cls, chain, n)) {
-				g->stats.cache_hits++;
-				d.reason = REASON_CACHED;
-				d.rule = RULE_CACHED;
-			d.rule = RULE_CACHED;
-			} else {
-				classify_slow(g, m, chain, &n, &ef, file, sizeof(file), &d);
-			}
-		}
-	} else {
-		g->stats.errors++; /* gone already: nothing to protect */
-	}
-	if (d.verdict == VERDICT_DENY && g->reparse &&
-	    reparse_take_allowance(g->reparse, chain[0].pid, chain[0].start)) {
-		/* The reparse thread let this process re-issue its exec as it
-		 * was (a nested package manager): it and its loader pass. */
-		classify_allow_exec(g->cls, &chain[0], d.pm_index);
-		d.verdict = VERDICT_ALLOW;
-		d.reason = REASON_NESTED_PM;
-		d.rule = RULE_NESTED_PM;
-	}
-	if (d.verdict == VERDICT_DENY && g->policy.cfg.mode == MODE_ENFORCE) {
-		int e = try_reparse(g, chain, n, &d, file, t0);
-
-		reparsing = e == 0;
-		if (e) {
-			reparse_count_fallback(g->reparse, t0);
-			snprintf(why, sizeof(why), "%s (reparse impossible: %s)", reason_name(d.reason),
-				 reparse_error_name(e));
-		}
-	}
-	if (d.verdict == VERDICT_DENY && g->policy.cfg.mode == MODE_AUDIT) {
-		d.verdict = VERDICT_ALLOW;
-		would_deny = true;
-	}
-	if ((d.verdict == VERDICT_DENY && !reparsing) || would_deny) {
-		/* Read before the answer: then the process exits or execs. */
-		package_of(chain[0].pid, pkg, sizeof(pkg)); /* procfs only, deny path only */
-		(void)pending_exec_read(chain[0].pid, &pend);
-	}
-	respond(g, m->fd, d.verdict == VERDICT_DENY ? FAN_DENY : FAN_ALLOW, t0);
-	if (d.verdict == VERDICT_ALLOW && !would_deny && n >= 2 && chain[0].ppid == chain[1].pid)
-		clean_parents_note(&g->hot, g->cls, &chain[1]);
-	/* Logged only after the answer is written. */
-	if (d.verdict == VERDICT_DENY) {
-		/* A reparse is counted and logged by the reparse thread. */
-		if (!reparsing) {
-			g->stats.denies++;
-			log_event(&d, "deny", &chain[0], file, pkg, &pend, why[0] ? why : NULL);
-		}
-	} else {
-		g->stats.allows++;
-		if (would_deny && !loader_of_last(g, &chain[0], file)) {
-			g->stats.audit_would_deny++;
-			g->would_pid = chain[0].pid;
-			g->would_start = chain[0].start;
-			log_event(&d, "would-deny", &chain[0], file, pkg, &pend, NULL);
-		} else if (would_deny) {
-			/* The same exec's loader: already reported. */
-		} else if (g->policy.cfg.log_level == LOG_LEVEL_DEBUG && n > 0) {
-			log_event(&d, "allow", &chain[0], file, NULL, NULL, NULL);
-		}
-	}
-}
-
 static int read_events(struct fan_guard *g)
 {
 	char buf[8192] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
@@ -485,9 +149,9 @@ static int read_events(struct fan_guard *g)
 			if (m->fd == FAN_NOFD)
 				continue;
 			if (m->mask & FAN_OPEN_EXEC_PERM)
-				handle_perm(g, m, t0);
+				decide_exec(g->dc, m->fd, m->pid, t0);
 			else
-				respond(g, m->fd, FAN_ALLOW, 0);
+				(void)g->io.respond(g->io.ctx, m->fd, FAN_ALLOW);
 			close(m->fd);
 		}
 		/* The kernel fills the buffer while events fit: a read well short
@@ -520,6 +184,13 @@ static int trust_sandbox(struct fan_guard *g)
 	return 0;
 }
 
+/* What the ladder takes from the policy (again after a reload). */
+static void configure_ladder(struct fan_guard *g)
+{
+	g->dc->mode = g->policy.cfg.mode;
+	g->dc->log_allows = g->policy.cfg.log_level == LOG_LEVEL_DEBUG;
+}
+
 static void reload(struct fan_guard *g)
 {
 	struct daemon_policy p;
@@ -531,6 +202,7 @@ static void reload(struct fan_guard *g)
 	daemon_policy_free(&g->policy);
 	g->policy = p;
 	classifier_init(g->cls, g->policy.pms, g->policy.npms);
+	configure_ladder(g);
 	trust_sandbox(g);
 	(void)mark_filesystems(g);
 	log_info("reloaded: mode %s, %zu package managers", daemon_mode_name(g->policy.cfg.mode),
@@ -548,7 +220,8 @@ int fan_guard_open(struct fan_guard *g)
 	g->start_s = (unsigned long long)(now_ns() / 1000000000u);
 	g->cls = calloc(1, sizeof(*g->cls));
 	g->pcache = calloc(1, sizeof(*g->pcache));
-	if (!g->cls || !g->pcache)
+	g->dc = calloc(1, sizeof(*g->dc));
+	if (!g->cls || !g->pcache || !g->dc)
 		return log_fail(ENOMEM, "classifier");
 	proc_cache_init(g->pcache);
 	if (proc_dirfd() < 0)
@@ -590,6 +263,15 @@ int fan_guard_open(struct fan_guard *g)
 				  O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (g->fan_fd < 0)
 		return log_fail(errno, "fanotify_init (needs CAP_SYS_ADMIN and CONFIG_FANOTIFY_ACCESS_PERMISSIONS)");
+	/* The ladder, over the real /proc, this group and the reparse thread. */
+	g->dp = (struct decide_proc){ .fan_fd = g->fan_fd, .pcache = g->pcache, .reparse = g->reparse,
+				      .policy = &g->policy };
+	decide_proc_io(&g->dp, &g->io);
+	g->dc->io = &g->io;
+	g->dc->cls = g->cls;
+	g->dc->self = g->self;
+	g->dc->stats = &g->stats;
+	configure_ladder(g);
 	/* POLLPRI on mountinfo: a mount appeared or went. */
 	g->mnt_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (g->control_path && control_open(&g->ctl, g->control_path) != 0)
@@ -707,6 +389,8 @@ void fan_guard_close(struct fan_guard *g)
 	daemon_policy_free(&g->policy);
 	free(g->cls);
 	g->cls = NULL;
+	free(g->dc);
+	g->dc = NULL;
 	if (g->pcache)
 		proc_cache_close(g->pcache);
 	free(g->pcache);

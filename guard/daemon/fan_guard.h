@@ -1,6 +1,6 @@
 /* fan_guard.h — pkgguardd's engine: the fanotify group, its marks on every
  * local filesystem, and the poll loop that answers FAN_OPEN_EXEC_PERM
- * events (classify.c decides), serves the control socket, and handles
+ * events (each one down decide.c's ladder), serves the control socket, and handles
  * SIGTERM/SIGINT (stop) and SIGHUP (reload). Returns errors; never exits. */
 #ifndef PKGGUARD_FAN_GUARD_H
 #define PKGGUARD_FAN_GUARD_H
@@ -8,10 +8,11 @@
 #include <stdbool.h>
 
 #include "classify.h"
-#include "clean_parents.h"
 #include "control_server.h"
 #include "daemon_policy.h"
 #include "daemon_stats.h"
+#include "decide.h"
+#include "decide_proc.h"
 #include "proc_cache.h"
 #include "reparse.h"
 
@@ -26,7 +27,6 @@ struct fan_guard {
 	struct daemon_policy policy;
 	struct classifier *cls;
 	struct proc_cache *pcache;     /* kept /proc fds of ancestors */
-	struct clean_parents hot;      /* asked first about a new exec */
 	struct reparse *reparse;       /* the tracer thread (enforce mode) */
 	uint64_t ns_per_tick;          /* of a process's start time (USER_HZ) */
 	struct daemon_stats stats;
@@ -34,10 +34,9 @@ struct fan_guard {
 	int fan_fd, sig_fd, mnt_fd;
 	pid_t self;
 	unsigned long long start_s;
-	/* The exec last reported as "would deny" (pid, start time): the
-	 * loader it opens next is not reported again (loader_of_last). */
-	pid_t would_pid;
-	uint64_t would_start;
+	struct decider *dc;            /* the ladder each exec goes down */
+	struct decide_proc dp;         /* its reads and actions, here for real */
+	struct decide_io io;
 };
 
 /* Blocks the handled signals, loads the policy, creates the fanotify group

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
+#include <sys/fanotify.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +24,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "array_size.h"
 #include "classify.h"
 #include "clean_parents.h"
+#include "decide.h"
 #include "daemon_log.h"
 #include "proc_cache.h"
 #include "proc_info.h"
@@ -72,6 +76,15 @@ static struct proc_info proc(pid_t pid, pid_t ppid, uint64_t start, const char *
 
 /* trusted: what the daemon found of a file with a helper's name
  * (helper_trust.h); the rest have none. */
+/* classify_in_family, where and which root does not matter. */
+static bool in_family(const struct classifier *c, const struct proc_info *chain, size_t n)
+{
+	size_t root;
+	unsigned pm;
+
+	return classify_in_family(c, chain, n, &root, &pm);
+}
+
 static const struct exec_file sh_file = { 1, 77, "/usr/bin/dash", false };
 static const struct exec_file git_file = { 1, 78, "/usr/bin/git", true };
 static const struct exec_file ld_file = { 1, 79, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", false };
@@ -213,19 +226,19 @@ static void test_clean_parent_rule(void **state)
 	struct proc_info script = proc(21, 20, 210, "sh|-c|node x.js", "/usr/bin/dash");
 	struct proc_info pmchain[] = { script, npm, bash, init };
 
-	assert_true(classify_by_clean_parent(c, &loop));
-	assert_true(classify_by_clean_parent(c, &bash));
+	assert_true(classify_vouches_for_children(c, &loop));
+	assert_true(classify_vouches_for_children(c, &bash));
 	struct proc_info loop_title = proc(30, 10, 300, "npm|install", "/usr/bin/dash");
-	assert_false(classify_by_clean_parent(c, &loop_title));
+	assert_false(classify_vouches_for_children(c, &loop_title));
 	struct proc_info loop_other = loop;
 	loop_other.start = 301;
-	assert_false(classify_by_clean_parent(c, &loop_other));
+	assert_false(classify_vouches_for_children(c, &loop_other));
 	classify(c, pmchain, 4, &sh_file, &d);
 	assert_int_equal(d.verdict, VERDICT_DENY);
-	assert_false(classify_by_clean_parent(c, &npm));
-	assert_false(classify_by_clean_parent(c, &script));
-	classifier_flush(c);
-	assert_false(classify_by_clean_parent(c, &loop));
+	assert_false(classify_vouches_for_children(c, &npm));
+	assert_false(classify_vouches_for_children(c, &script));
+	classifier_init(c, pms, 1); /* a reload */
+	assert_false(classify_vouches_for_children(c, &loop));
 	free(c);
 }
 
@@ -248,7 +261,7 @@ static void test_walk_stops_at_known_clean(void **state)
 	first[1].exec_print = term.exec_print = 55;
 	classify(c, first, 4, &sh_file, &d);
 	assert_int_equal(d.reason, REASON_UNRELATED);
-	assert_true(classify_known_clean(c, &term));
+	assert_true(classify_walk_stops(c, &term));
 	/* [cmd, sh1, term]: term vouches for bash and init */
 	struct proc_info shorter[] = { cmd, sh1, term };
 	classify(c, shorter, 3, &sh_file, &d);
@@ -256,15 +269,18 @@ static void test_walk_stops_at_known_clean(void **state)
 	assert_int_equal(d.reason, REASON_UNRELATED);
 	/* [script, npm2, term]: npm below the clean ancestor is a root */
 	struct proc_info pmchain[] = { script, npm2, term };
-	unsigned pm;
-	assert_int_equal(classify_find_root(c, pmchain, 3, &pm), 1);
+	assert_true(in_family(c, pmchain, 3));
+	classify(c, pmchain, 3, &sh_file, &d);
+	assert_int_equal(d.root, 1);
+	assert_true(d.root_fork);
+	assert_int_equal(d.verdict, VERDICT_DENY);
 	/* term exec'd since: another image, no longer vouched for */
 	struct proc_info term2 = term;
 	term2.exec_print = 56;
-	assert_false(classify_known_clean(c, &term2));
+	assert_false(classify_walk_stops(c, &term2));
 	/* no image known: nothing vouched */
 	term2.exec_print = 0;
-	assert_false(classify_known_clean(c, &term2));
+	assert_false(classify_walk_stops(c, &term2));
 	free(c);
 }
 
@@ -398,10 +414,10 @@ static void test_inside_sandbox_remembered(void **state)
 		classify(c, chain, 6, &sh_file, &d);
 		assert_int_equal(d.reason, REASON_IN_SANDBOX);
 	}
-	assert_true(classify_known_sandboxed(c, &make));
-	assert_true(classify_known_sandboxed(c, &in_sh));
-	assert_true(classify_known_sandboxed(c, &sb));
-	assert_false(classify_known_sandboxed(c, &npm));
+	assert_true(classify_vouches_for_children(c, &make));
+	assert_true(classify_vouches_for_children(c, &in_sh));
+	assert_true(classify_vouches_for_children(c, &sb));
+	assert_false(classify_vouches_for_children(c, &npm));
 	assert_true(classify_vouches_for_children(c, &make));
 	assert_false(classify_vouches_for_children(c, &npm));
 	/* make's child: the chain ends at make, no executables known */
@@ -423,7 +439,7 @@ static void test_inside_sandbox_remembered(void **state)
 	/* the sandbox's pid, another process now */
 	struct proc_info reused = sb;
 	reused.start = 231;
-	assert_false(classify_known_sandboxed(c, &reused));
+	assert_false(classify_vouches_for_children(c, &reused));
 	{
 		struct proc_info script = proc(31, 20, 310, "sh|-c|node x.js", "/usr/bin/dash");
 		struct proc_info chain[] = { script, npm, bash, init };
@@ -439,9 +455,9 @@ static void test_inside_sandbox_remembered(void **state)
 		struct proc_info chain[] = { kid, orphan, sb2, npm, bash, init };
 
 		classify(c, chain, 6, &sh_file, &d);
-		assert_false(classify_known_sandboxed(c, &kid));
-		assert_false(classify_known_sandboxed(c, &orphan));
-		assert_true(classify_known_sandboxed(c, &sb2));
+		assert_false(classify_vouches_for_children(c, &kid));
+		assert_false(classify_vouches_for_children(c, &orphan));
+		assert_true(classify_vouches_for_children(c, &sb2));
 	}
 	free(c);
 }
@@ -628,11 +644,10 @@ static void test_pid_reuse(void **state)
 	struct proc_info unrel[] = { sh, bash, init };
 	struct proc_info sh2 = proc(30, 20, 301, "npm install", "/usr/bin/node");
 	struct proc_info chain3[] = { sh2, npm, bash, init };
-	unsigned pm;
 
 	classify(c, chain, 3, &sh_file, &d); /* npm remembered as a root */
 	assert_int_equal(d.reason, REASON_ROOT);
-	assert_int_equal(classify_find_root(c, chain2, 4, &pm), 4);
+	assert_false(in_family(c, chain2, 4));
 	classify(c, chain2, 4, &sh_file, &d);
 	assert_int_equal(d.verdict, VERDICT_ALLOW);
 	assert_int_equal(d.reason, REASON_UNRELATED);
@@ -811,14 +826,13 @@ static void test_proc_cache_pid_reuse_not_inherited(void **state)
 	{
 		struct proc_info kid = proc(777777, a, again.start + 1, "sh|-c|x", "/usr/bin/dash");
 		struct proc_info chain[4];
-		unsigned pm;
 
 		parent = again; /* as the daemon reads it: this test's own command line */
 		chain[0] = kid;
 		chain[1] = parent;
 		chain[2] = bash;
 		chain[3] = init;
-		assert_int_equal(classify_find_root(c, chain, 4, &pm), 4);
+		assert_false(in_family(c, chain, 4));
 		classify(c, chain, 4, &sh_file, &d);
 		assert_int_equal(d.verdict, VERDICT_ALLOW);
 	}
@@ -877,52 +891,455 @@ static void test_proc_cache_has_child(void **state)
 	free(pc);
 }
 
-/* clean_parents over real processes: this test process, seen clean, vouches
- * for its new child and not for a stranger; with hundreds of children it is
- * not asked (nor noted again); a forgotten classification (reload) drops
- * it; only what the classifier knows clean is noted. */
+
+/* ------------------------------------------------------------------ */
+/* decide.c: the ladder, driven through a made-up decide_io            */
+
+/* The world the ladder sees: made-up processes (procs), or the real /proc
+ * through kept fds (pc); what it answered and logged, in order (trace: 'A'
+ * allow and 'D' deny answered, 'p' package read, 'l' a line logged). */
+struct fake {
+	struct proc_cache *pc;
+	const struct proc_info *procs;
+	size_t nprocs;
+	int stat_reads, kept_reads, reparses, fallbacks, reparse_rc;
+	bool allowance;
+	char trace[64];
+	char line[512];               /* the last line logged */
+};
+
+static const struct proc_info *fake_find(const struct fake *f, pid_t pid)
+{
+	for (size_t i = 0; i < f->nprocs; i++)
+		if (f->procs[i].pid == pid)
+			return &f->procs[i];
+	return NULL;
+}
+
+static void trace(struct fake *f, char c)
+{
+	size_t n = strlen(f->trace);
+
+	if (n + 1 < sizeof(f->trace)) {
+		f->trace[n] = c;
+		f->trace[n + 1] = '\0';
+	}
+}
+
+static int fake_read_stat(void *ctx, pid_t pid, struct proc_info *out)
+{
+	struct fake *f = ctx;
+	const struct proc_info *p = fake_find(f, pid);
+
+	f->stat_reads++;
+	if (f->pc)
+		return proc_read_stat(pid, out);
+	if (!p)
+		return -ESRCH;
+	*out = *p;
+	out->cmdline_len = 0; /* the stat line alone */
+	return 0;
+}
+
+static void fake_read_cmdline(void *ctx, pid_t pid, struct proc_info *out)
+{
+	struct fake *f = ctx;
+	const struct proc_info *p = fake_find(f, pid);
+
+	if (f->pc) {
+		proc_read_cmdline(pid, out);
+	} else if (p) {
+		memcpy(out->cmdline, p->cmdline, p->cmdline_len);
+		out->cmdline_len = p->cmdline_len;
+	}
+}
+
+static int fake_read_kept(void *ctx, pid_t pid, struct proc_info *out)
+{
+	struct fake *f = ctx;
+	const struct proc_info *p = fake_find(f, pid);
+
+	f->kept_reads++;
+	if (f->pc)
+		return proc_cache_read(f->pc, pid, out);
+	if (!p)
+		return -ESRCH;
+	*out = *p;
+	return 0;
+}
+
+static int fake_read_kept_cmdline(void *ctx, pid_t pid, struct proc_info *out)
+{
+	struct fake *f = ctx;
+
+	if (f->pc)
+		return proc_cache_cmdline(f->pc, pid, out);
+	return fake_read_kept(ctx, pid, out);
+}
+
+static int fake_has_child(void *ctx, pid_t parent, uint64_t start, pid_t child)
+{
+	struct fake *f = ctx;
+	const struct proc_info *p = fake_find(f, parent), *k = fake_find(f, child);
+
+	if (f->pc)
+		return proc_cache_has_child(f->pc, parent, start, child);
+	if (!p || p->start != start)
+		return -ESRCH;
+	return k && k->ppid == parent;
+}
+
+static void fake_read_exe(void *ctx, struct proc_info *p)
+{
+	struct fake *f = ctx;
+
+	if (f->pc)
+		proc_read_exe(p->pid, p->start, p);
+}
+
+static void fake_read_file(void *ctx, int fd, struct exec_file *ef, char *path, size_t len)
+{
+	(void)ctx;
+	/* fd stands for the file: 0 the shell, 1 the sandbox, 2 the loader */
+	*ef = fd == 1 ? sb_file : fd == 2 ? ld_file : sh_file;
+	snprintf(path, len, "%s", ef->path);
+	ef->path = path;
+}
+
+/* In the made-up world no file is trusted as a helper (helper_trust.c
+ * has rows of its own); with real processes the daemon's rule applies. */
+static void fake_trust_helpers(void *ctx, int fd, unsigned pm, size_t root, struct proc_info *chain,
+			       struct exec_file *ef)
+{
+	(void)ctx;
+	(void)fd;
+	(void)pm;
+	(void)root;
+	(void)chain;
+	ef->trusted = false;
+}
+
+static void fake_read_package(void *ctx, pid_t pid, char *pkg, size_t len)
+{
+	(void)pid;
+	trace(ctx, 'p');
+	snprintf(pkg, len, "evil");
+}
+
+static void fake_read_pending(void *ctx, pid_t pid, struct pending_exec *out)
+{
+	(void)ctx;
+	(void)pid;
+	snprintf(out->command, sizeof(out->command), "node evil.js");
+	snprintf(out->event, sizeof(out->event), "postinstall");
+}
+
+static bool fake_take_allowance(void *ctx, pid_t pid, uint64_t start)
+{
+	struct fake *f = ctx;
+	bool a = f->allowance;
+
+	(void)pid;
+	(void)start;
+	f->allowance = false;
+	return a;
+}
+
+static int fake_reparse(void *ctx, const struct proc_info *chain, size_t n, const struct decision *d,
+			const char *file, uint64_t t0)
+{
+	struct fake *f = ctx;
+
+	(void)chain;
+	(void)n;
+	(void)d;
+	(void)file;
+	(void)t0;
+	f->reparses++;
+	return f->reparse_rc;
+}
+
+static void fake_count_fallback(void *ctx, uint64_t t0)
+{
+	(void)t0;
+	((struct fake *)ctx)->fallbacks++;
+}
+
+static int fake_respond(void *ctx, int fd, unsigned response)
+{
+	(void)fd;
+	trace(ctx, response == FAN_DENY ? 'D' : 'A');
+	return 0;
+}
+
+static void fake_log(void *ctx, const struct decision_record *r)
+{
+	struct fake *f = ctx;
+
+	trace(f, 'l');
+	snprintf(f->line, sizeof(f->line), "%s reason=%s rule=%s package=%s event=%s command=%s", r->decision,
+		 r->reason, r->rule ? r->rule : "-", r->package ? r->package : "-", r->event ? r->event : "-",
+		 r->command ? r->command : "-");
+}
+
+static struct decide_io fake_io_of(struct fake *f)
+{
+	return (struct decide_io){
+		.ctx = f, .read_stat = fake_read_stat, .read_cmdline = fake_read_cmdline,
+		.read_kept = fake_read_kept, .read_kept_cmdline = fake_read_kept_cmdline,
+		.has_child = fake_has_child, .read_exe = fake_read_exe, .read_file = fake_read_file,
+		.trust_helpers = fake_trust_helpers,
+		.read_package = fake_read_package, .read_pending = fake_read_pending,
+		.take_allowance = fake_take_allowance, .reparse = fake_reparse,
+		.count_fallback = fake_count_fallback, .respond = fake_respond, .log = fake_log,
+	};
+}
+
+struct ladder {
+	struct fake f;
+	struct decide_io io;
+	struct daemon_stats stats;
+	struct decider *dc;
+};
+
+/* init(1) <- bash(10) <- npm(20) <- sh -c "node evil.js" (30); a shell
+ * (40) of bash's, unrelated. */
+static struct proc_info world[5];
+
+static struct ladder *new_ladder(enum guard_mode mode)
+{
+	struct ladder *l = calloc(1, sizeof(*l));
+
+	assert_non_null(l);
+	world[0] = proc(1, 0, 1, "/sbin/init", "/sbin/init");
+	world[1] = proc(10, 1, 100, "-bash", "/usr/bin/bash");
+	world[2] = proc(20, 10, 200, "npm|install", "/usr/bin/node");
+	world[3] = proc(30, 20, 300, "sh|-c|node evil.js", "/usr/bin/dash");
+	world[4] = proc(40, 10, 400, "sh|-c|ls", "/usr/bin/dash");
+	l->f.procs = world;
+	l->f.nprocs = ARRAY_SIZE(world);
+	l->io = fake_io_of(&l->f);
+	l->dc = calloc(1, sizeof(*l->dc));
+	assert_non_null(l->dc);
+	l->dc->io = &l->io;
+	l->dc->cls = new_classifier();
+	l->dc->mode = mode;
+	l->dc->self = 99;
+	l->dc->stats = &l->stats;
+	return l;
+}
+
+static void free_ladder(struct ladder *l)
+{
+	free(l->dc->cls);
+	free(l->dc);
+	free(l);
+}
+
+/* The daemon's own exec: answered at once, nothing read, nothing logged. */
+static void test_ladder_own_pid(void **state)
+{
+	struct ladder *l = new_ladder(MODE_ENFORCE);
+
+	(void)state;
+	decide_exec(l->dc, 0, 99, 0);
+	assert_string_equal(l->f.trace, "A");
+	assert_int_equal(l->f.stat_reads + l->f.kept_reads, 0);
+	assert_int_equal(l->stats.events, 1);
+	assert_int_equal(l->stats.allows, 1);
+	free_ladder(l);
+}
+
+/* An unrelated exec walks the ancestry once. Then each fast rung: the same
+ * process again is cached (its stat line alone); a new child of its parent
+ * is cleared by the parent (stat line and the parent through a kept fd), and
+ * from then on the parent vouches for its children (nothing of them read).
+ * Allows are logged only at debug level. */
+static void test_ladder_unrelated_then_fast(void **state)
+{
+	struct ladder *l = new_ladder(MODE_ENFORCE);
+
+	(void)state;
+	decide_exec(l->dc, 0, 40, 0);
+	assert_string_equal(l->f.trace, "A");
+	assert_true(l->f.kept_reads >= 2);
+	/* rung 4 (the children list of its parent forgotten) */
+	memset(&l->dc->hot, 0, sizeof(l->dc->hot));
+	l->f.kept_reads = l->f.stat_reads = 0;
+	decide_exec(l->dc, 0, 40, 0);
+	assert_int_equal(l->f.stat_reads, 1);
+	assert_int_equal(l->f.kept_reads, 0);
+	assert_int_equal(l->stats.cache_hits, 1);
+	/* rung 6: another child of bash */
+	world[4].pid = 41;
+	world[4].start = 410;
+	l->f.kept_reads = l->f.stat_reads = 0;
+	decide_exec(l->dc, 0, 41, 0);
+	assert_int_equal(l->f.stat_reads, 1);
+	assert_int_equal(l->f.kept_reads, 1);
+	assert_int_equal(l->stats.cache_hits, 2);
+	/* rung 2: and another, its own stat never read */
+	world[4].pid = 42;
+	world[4].start = 420;
+	l->f.kept_reads = l->f.stat_reads = 0;
+	l->dc->log_allows = true;
+	decide_exec(l->dc, 0, 42, 0);
+	assert_int_equal(l->f.stat_reads, 0);
+	assert_int_equal(l->stats.cache_hits, 3);
+	assert_string_equal(l->f.trace, "AAAApl");
+	assert_non_null(strstr(l->f.line, "allow reason=cached"));
+	free_ladder(l);
+}
+
+/* enforce: npm's script outside the sandbox is handed to the reparse
+ * thread and denied; the thread logs it, the ladder does not. */
+static void test_ladder_enforce_reparses(void **state)
+{
+	struct ladder *l = new_ladder(MODE_ENFORCE);
+
+	(void)state;
+	decide_exec(l->dc, 0, 30, 0);
+	assert_int_equal(l->f.reparses, 1);
+	assert_string_equal(l->f.trace, "D");
+	assert_int_equal(l->stats.denies, 0);
+	/* its exec of the sandbox then passes */
+	decide_exec(l->dc, 1, 30, 0);
+	assert_string_equal(l->f.trace, "DA");
+	free_ladder(l);
+}
+
+/* enforce, reparse impossible: a plain deny, counted as a fallback, its
+ * package and command read before the answer, logged after it. */
+static void test_ladder_reparse_impossible(void **state)
+{
+	struct ladder *l = new_ladder(MODE_ENFORCE);
+
+	(void)state;
+	l->f.reparse_rc = -EMLINK;
+	decide_exec(l->dc, 0, 30, 0);
+	assert_string_equal(l->f.trace, "pDl");
+	assert_int_equal(l->f.fallbacks, 1);
+	assert_int_equal(l->stats.denies, 1);
+	assert_string_equal(l->f.line, "deny reason=unsandboxed-script (reparse impossible: multi-threaded process) "
+				       "rule=package-manager-descendant-outside-sandbox package=evil event=postinstall "
+				       "command=node evil.js");
+	free_ladder(l);
+}
+
+/* deny mode: no reparse; audit: allowed and reported once per exec (the
+ * loader the same exec opens next is not reported again). */
+static void test_ladder_deny_and_audit(void **state)
+{
+	struct ladder *l = new_ladder(MODE_DENY);
+
+	(void)state;
+	decide_exec(l->dc, 0, 30, 0);
+	assert_int_equal(l->f.reparses, 0);
+	assert_string_equal(l->f.trace, "pDl");
+	assert_non_null(strstr(l->f.line, "deny reason=unsandboxed-script rule=package-manager-descendant-outside-sandbox package=evil"));
+	free_ladder(l);
+
+	l = new_ladder(MODE_AUDIT);
+	decide_exec(l->dc, 0, 30, 0);
+	decide_exec(l->dc, 2, 30, 0); /* its loader */
+	assert_int_equal(l->f.reparses, 0);
+	assert_string_equal(l->f.trace, "pAlpA");
+	assert_non_null(strstr(l->f.line, "would-deny reason=unsandboxed-script"));
+	assert_int_equal(l->stats.audit_would_deny, 1);
+	assert_int_equal(l->stats.allows, 2);
+	free_ladder(l);
+}
+
+/* The reparse thread let the process re-issue its exec as it was (a
+ * nested package manager): allowed, and so is the rest of that exec. */
+static void test_ladder_nested_package_manager(void **state)
+{
+	struct ladder *l = new_ladder(MODE_ENFORCE);
+
+	(void)state;
+	l->f.allowance = true;
+	l->dc->log_allows = true;
+	decide_exec(l->dc, 0, 30, 0);
+	assert_int_equal(l->f.reparses, 0);
+	assert_string_equal(l->f.trace, "Apl");
+	assert_non_null(strstr(l->f.line, "allow reason=nested-package-manager"));
+	decide_exec(l->dc, 2, 30, 0);
+	assert_string_equal(l->f.trace, "AplApl");
+	assert_non_null(strstr(l->f.line, "allow reason=exec-continues"));
+	free_ladder(l);
+}
+
+/* A gone process: allowed (nothing to protect), counted as an error. */
+static void test_ladder_gone(void **state)
+{
+	struct ladder *l = new_ladder(MODE_ENFORCE);
+
+	(void)state;
+	decide_exec(l->dc, 0, 12345, 0);
+	assert_string_equal(l->f.trace, "A");
+	assert_int_equal(l->stats.errors, 1);
+	free_ladder(l);
+}
+
+/* The ladder's rung 2 answers for the exec'ing pid without reading it:
+ * true when it did (allowed, nothing of the child read). */
+static bool vouched(struct ladder *l, pid_t kid, struct proc_info *got)
+{
+	int reads = l->f.stat_reads;
+
+	l->f.trace[0] = '\0';
+	decide_exec(l->dc, 0, kid, 0);
+	*got = l->dc->chain[1];
+	return l->f.stat_reads == reads && strcmp(l->f.trace, "A") == 0;
+}
+
+/* clean_parents over real processes, through the ladder: this test
+ * process, seen clean, vouches for its new child and not for a stranger;
+ * with hundreds of children it is not asked (nor noted again); a forgotten
+ * classification (reload) drops it; only what the classifier knows clean is
+ * noted. */
 static void test_clean_parents_vouch(void **state)
 {
 	struct proc_cache *pc = malloc(sizeof(*pc));
-	struct clean_parents cp = { 0 };
+	struct ladder *l = new_ladder(MODE_ENFORCE);
+	struct clean_parents *hot = &l->dc->hot;
 	struct proc_info me, parent, grandparent, got;
-	struct classifier *c = new_classifier();
+	struct classifier *c = l->dc->cls;
 	struct decision d;
 	pid_t kid;
 
 	(void)state;
 	assert_non_null(pc);
 	proc_cache_init(pc);
+	l->f.pc = pc;
 	assert_int_equal(proc_cache_read(pc, getpid(), &me), 0);
 	/* not noted before the classifier has seen it */
-	clean_parents_note(&cp, c, &me);
-	assert_int_equal(cp.e[0].pid, 0);
+	clean_parents_note(hot, c, &me);
+	assert_int_equal(hot->e[0].pid, 0);
 	/* seen clean: [me, my parent, its parent] with no package manager
 	 * (the test's own ancestry: make, a shell; never npm) */
 	assert_int_equal(proc_cache_read(pc, me.ppid, &parent), 0);
 	assert_int_equal(proc_cache_read(pc, parent.ppid > 0 ? parent.ppid : 1, &grandparent), 0);
 	{
 		struct proc_info chain[] = { me, parent, grandparent };
-		unsigned pm;
-
-		if (classify_find_root(c, chain, 3, &pm) < 3) {
+		if (in_family(c, chain, 3)) {
 			/* run under a package manager: nothing to show here */
 			proc_cache_close(pc);
 			free(pc);
-			free(c);
+			free_ladder(l);
 			skip();
 			return; /* skip() does not return; said for the analysers */
 		}
 		classify(c, chain, 3, &sh_file, &d);
 	}
-	clean_parents_note(&cp, c, &me);
-	assert_int_equal(cp.e[0].pid, getpid());
+	clean_parents_note(hot, c, &me);
+	assert_int_equal(hot->e[0].pid, getpid());
 	kid = spawn_sleeper();
-	assert_true(clean_parents_vouch(&cp, pc, c, kid, &got));
+	assert_true(vouched(l, kid, &got));
 	assert_int_equal(got.pid, getpid());
 	assert_int_equal(got.start, me.start);
-	assert_false(clean_parents_vouch(&cp, pc, c, 1, &got));
-	assert_int_equal(cp.e[0].pid, getpid()); /* a miss keeps it */
+	assert_false(vouched(l, 1, &got));
+	assert_int_equal(hot->e[0].pid, getpid()); /* a miss keeps it */
 	/* hundreds of children: not asked, and not noted again */
 	{
 		enum { CROWD = 600 };
@@ -931,25 +1348,26 @@ static void test_clean_parents_vouch(void **state)
 		assert_non_null(crowd);
 		for (int i = 0; i < CROWD; i++)
 			crowd[i] = spawn_sleeper();
-		assert_false(clean_parents_vouch(&cp, pc, c, kid, &got));
-		assert_int_equal(cp.e[0].pid, 0);
-		clean_parents_note(&cp, c, &me);
-		assert_int_equal(cp.e[0].pid, 0);
+		assert_false(vouched(l, kid, &got));
+		assert_int_equal(hot->e[0].pid, 0);
+		clean_parents_note(hot, c, &me);
+		assert_int_equal(hot->e[0].pid, 0);
 		for (int i = 0; i < CROWD; i++)
 			reap(crowd[i]);
 		free(crowd);
-		cp.crowded_pid = 0;
-		clean_parents_note(&cp, c, &me);
-		assert_true(clean_parents_vouch(&cp, pc, c, kid, &got));
+		hot->crowded_pid = 0;
+		clean_parents_note(hot, c, &me);
+		assert_true(vouched(l, kid, &got));
 	}
-	/* a reload forgets every classification: it vouches no more */
-	classifier_flush(c);
-	assert_false(clean_parents_vouch(&cp, pc, c, kid, &got));
-	assert_int_equal(cp.e[0].pid, 0);
+	/* a reload forgets every classification: it vouches no more (the
+	 * child is read down the ladder, which sees the parent clean again) */
+	classifier_init(c, pms, 1); /* a reload */
+	assert_false(vouched(l, kid, &got));
+	assert_true(vouched(l, kid, &got));
 	reap(kid);
 	proc_cache_close(pc);
 	free(pc);
-	free(c);
+	free_ladder(l);
 }
 
 int main(void)
@@ -980,6 +1398,13 @@ int main(void)
 		cmocka_unit_test(test_proc_cache_dead_process_forgotten),
 		cmocka_unit_test(test_proc_cache_pid_reuse_not_inherited),
 		cmocka_unit_test(test_proc_cache_has_child),
+		cmocka_unit_test(test_ladder_own_pid),
+		cmocka_unit_test(test_ladder_unrelated_then_fast),
+		cmocka_unit_test(test_ladder_enforce_reparses),
+		cmocka_unit_test(test_ladder_reparse_impossible),
+		cmocka_unit_test(test_ladder_deny_and_audit),
+		cmocka_unit_test(test_ladder_nested_package_manager),
+		cmocka_unit_test(test_ladder_gone),
 		cmocka_unit_test(test_clean_parents_vouch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -133,6 +133,22 @@ static void read_strv_of_a_process(void **state)
 	assert_int_equal(tracee_read_strv(getpid(), (uint64_t)(uintptr_t)ptrs, 16, 8, &s), -E2BIG);
 }
 
+/* classify()'s verdict on chain[0] (pid 11), the child of pip (pid 10):
+ * whether it is the package manager's own fork. */
+static bool root_fork(const struct proc_info *chain, const struct strlist *pip_cmds)
+{
+	const struct pm_matcher pm = { "pip", pip_cmds, NULL };
+	const struct exec_file file = { .dev = 1, .ino = 2, .path = "/usr/bin/python3" };
+	struct classifier *c = calloc(1, sizeof(*c));
+	struct decision d;
+
+	assert_non_null(c);
+	classifier_init(c, &pm, 1);
+	classify(c, chain, 2, &file, &d);
+	free(c);
+	return d.root_fork;
+}
+
 static void nested_package_manager_rule(void **state)
 {
 	char *cmds_v[] = { "pip", "pip3", NULL };
@@ -149,12 +165,17 @@ static void nested_package_manager_rule(void **state)
 	strcpy(chain[0].cmdline, "pip");
 	strcpy(chain[1].cmdline, "pip");
 	chain[0].cmdline_len = chain[1].cmdline_len = 4;
-	assert_true(classify_is_root_fork(chain, 2, 1));
+	assert_true(root_fork(chain, &cmds));
 	/* a script under the root is not */
 	strcpy(chain[0].cmdline, "sh");
 	chain[0].cmdline_len = 3;
-	assert_false(classify_is_root_fork(chain, 2, 1));
-	assert_false(classify_is_root_fork(chain, 2, 0));
+	assert_false(root_fork(chain, &cmds));
+	/* nor is the package manager itself (the root at chain[0]) */
+	strcpy(chain[0].cmdline, "pip");
+	strcpy(chain[1].cmdline, "sh");
+	chain[0].cmdline_len = 4;
+	chain[1].cmdline_len = 3;
+	assert_false(root_fork(chain, &cmds));
 }
 
 /* Runs one made-up stop of a job waiting on the injected mmap and returns
