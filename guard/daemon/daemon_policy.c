@@ -27,7 +27,9 @@ static int resolve_dirs(struct strlist *out)
 {
 	struct strlist search = { 0 };
 	char err[512];
-	int r = profile_search_path(NULL, false, &search, err, sizeof(err));
+	/* Relative entries are the daemon's own, typed where it was started:
+	 * made absolute here (realpath), never handed on as they are. */
+	int r = profile_search_path(NULL, true, &search, err, sizeof(err));
 
 	if (r)
 		return log_fail_plain(-r, "%s", err);
@@ -55,7 +57,7 @@ static int no_profile(const char *name, int err, const char *why)
 
 	if (err != ENOENT || strncmp(why, "profile \"", 9) != 0) /* not an inherit's */
 		return log_fail_plain(err, "profile %s: %s", name, why);
-	if (profile_search_path(NULL, false, &search, NULL, 0) == 0)
+	if (profile_search_path(NULL, true, &search, NULL, 0) == 0)
 		for (size_t i = 0; i < search.n && n < sizeof(dirs); i++)
 			n += (size_t)snprintf(dirs + n, sizeof(dirs) - n, "%s%s", i ? ", " : "", search.v[i]);
 	strlist_free(&search);
