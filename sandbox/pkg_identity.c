@@ -341,6 +341,22 @@ int pkg_identity_registry_name(const char *url, char *out, size_t outlen)
 	return 0;
 }
 
+/* Whether the registry tarball url (of the package name) is
+ * <unscoped name>-<version>.tgz. */
+static bool tarball_has_version(const char *url, const char *name, const char *version)
+{
+	const char *base = strchr(name, '/') ? strchr(name, '/') + 1 : name, *file = NULL;
+	size_t end = strcspn(url, "?#"), b = strlen(base), v = strlen(version);
+
+	for (const char *s = strstr(url, "/-/"); s && (size_t)(s - url) < end; s = strstr(s + 1, "/-/"))
+		file = s + 3;
+	if (!file)
+		return false;
+	end -= (size_t)(file - url);
+	return end == b + 1 + v + 4 && strncmp(file, base, b) == 0 && file[b] == '-' &&
+	       strncmp(file + b + 1, version, v) == 0 && strncmp(file + b + 1 + v, ".tgz", 4) == 0;
+}
+
 /* The override's name against one source. 1 agrees, 0 not (why set). */
 static int evidence_agrees(struct check *c, const struct evidence *e)
 {
@@ -363,6 +379,11 @@ static int evidence_agrees(struct check *c, const struct evidence *e)
 	if (strcmp(reg, dir) != 0)
 		return say(c, "directory name \"%s\" but %s resolves the registry package \"%s\"", dir, e->source,
 			   reg);
+	/* The tarball names its version too: a script that rewrote its own
+	 * package.json (an earlier preinstall) cannot pass a version pin. */
+	if (c->version && !tarball_has_version(e->resolved, reg, c->version))
+		return say(c, "%s resolves \"%s\" to %s, not the version %s its package.json says", e->source, dir,
+			   e->resolved, c->version);
 	return 1;
 }
 

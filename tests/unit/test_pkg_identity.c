@@ -152,6 +152,12 @@ static void test_npm_env(void **state)
 	assert_non_null(strstr(why, "not a registry tarball"));
 	char *ok[] = { agent, json, res_ok, integ, NULL };
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", ok, "sha512-GOOD", NULL), 1);
+	/* a package.json rewritten to the pinned version (by an earlier
+	 * script): the tarball npm fetched says otherwise */
+	char res_next[] = "npm_package_resolved=https://r/puppeteer/-/puppeteer-2.0.1.tgz";
+	char *rewritten[] = { agent, json, res_next, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", rewritten, NULL, "2.0.0"), 0);
+	assert_non_null(strstr(why, "not the version 2.0.0"));
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", ok, "sha512-OTHER", NULL), 0);
 	assert_non_null(strstr(why, "pinned to integrity"));
 	/* another package manager maps package.json fields to npm_package_*:
