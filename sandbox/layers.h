@@ -18,9 +18,9 @@ enum confinement {
 	CONFINE_FALLBACK,
 };
 
-/* userns.c — parent side: uid/gid map of the caller (root maps to root),
- * setgroups denied. */
-int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid);
+/* userns.c — parent side: uid/gid map of the caller, setgroups denied; a
+ * root caller (drop_root) gets root_drop.c's two-line maps instead. */
+int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid, bool drop_root);
 
 /* mountns.c — child side. mountns_make_private() comes first and returns
  * -EPERM silently when the user namespace gives no privilege (AppArmor's
@@ -29,7 +29,17 @@ int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid);
  * points read-only inside writable directories; may be NULL. */
 int mountns_make_private(void);
 struct protect_set;
-int mountns_build(const struct policy *p, const struct protect_set *protect);
+/* Host trees cloned (and idmapped) by the parent: bound instead of a fresh
+ * clone of the same path (root_drop.c). */
+struct premade_trees {
+	char **path;
+	int *fd;
+	size_t n;
+	const char *failed; /* the path that could not be cloned */
+};
+/* pre may be NULL; home_owner >= 0: uid and gid (inside) of $HOME's tmpfs. */
+int mountns_build(const struct policy *p, const struct protect_set *protect,
+		  const struct premade_trees *pre, long home_owner);
 
 /* netns.c — a new network namespace for the calling process, with only lo
  * (up). Needs CAP_SYS_ADMIN in the user namespace, so it comes before caps. */

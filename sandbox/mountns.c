@@ -52,6 +52,7 @@ struct entry {
 	char *link;        /* E_SYMLINK target */
 	unsigned mode;     /* E_TMPFS */
 	uint64_t size_mb;  /* E_TMPFS; 0 = tiny */
+	long owner;        /* E_TMPFS: uid and gid of its root, -1: ours */
 	int is_dir;        /* binds: whether the mount point is a directory */
 };
 
@@ -85,6 +86,7 @@ static struct entry *plan_add(struct plan *pl, enum entry_kind kind, const char 
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->fd = -1;
+	e->owner = -1;
 	e->dest = strdup(dest);
 	if (!e->dest)
 		return NULL;
@@ -225,11 +227,37 @@ static int plan_system_path(struct plan *pl, const char *path, int optional)
 	return r == -ENOENT ? log_fail(ENOENT, "mount: read-only path %s", path) : r;
 }
 
-static int plan_bind(struct plan *pl, const char *path, uint64_t attrs, int optional, const char *what)
+/* A tree the parent cloned already (root_drop.c's idmapped binds): e gets
+ * a copy of its fd (or -1 with errno set when the copy fails). 1 when the
+ * parent made one for e's path. */
+static int premade_take(struct entry *e, const struct premade_trees *pre)
+{
+	for (size_t i = 0; pre && i < pre->n; i++) {
+		struct stat st;
+		if (strcmp(pre->path[i], e->dest) != 0)
+			continue;
+		e->fd = fcntl(pre->fd[i], F_DUPFD_CLOEXEC, 3);
+		if (e->fd >= 0 && fstat(e->fd, &st) != 0) {
+			int err = errno;
+			close(e->fd);
+			e->fd = -1;
+			errno = err;
+		}
+		if (e->fd >= 0)
+			e->is_dir = S_ISDIR(st.st_mode);
+		return 1;
+	}
+	return 0;
+}
+
+static int plan_bind(struct plan *pl, const char *path, uint64_t attrs, int optional, const char *what,
+		     const struct premade_trees *pre)
 {
 	struct entry *e = plan_add(pl, (attrs & MOUNT_ATTR_RDONLY) ? E_BIND_RO : E_BIND_RW, path);
 	if (!e)
 		return log_fail(ENOMEM, "mount: plan");
+	if (premade_take(e, pre))
+		return e->fd < 0 ? log_fail(errno, "mount: %s %s (premade)", what, path) : 0;
 	int r = clone_tree(e, path, attrs);
 	if (r == -ENOENT && optional) {
 		pl->n--;
@@ -290,7 +318,7 @@ static int plan_dev(struct plan *pl)
 /* The whole view, as data: what goes where. Host trees are cloned here. */
 /* A path bound onto itself (read-only, or writable as it is), opened
  * without following links: the path is the real one the policy holds. */
-static int plan_self_bind(struct plan *pl, const char *path, uint64_t attrs)
+static int plan_self_bind(struct plan *pl, const char *path, uint64_t attrs, const struct premade_trees *pre)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
@@ -300,6 +328,8 @@ static int plan_self_bind(struct plan *pl, const char *path, uint64_t attrs)
 	struct entry *e = plan_add(pl, (attrs & MOUNT_ATTR_RDONLY) ? E_BIND_RO : E_BIND_RW, path);
 	if (!e)
 		return log_fail(ENOMEM, "mount: plan");
+	if (premade_take(e, pre))
+		return e->fd < 0 ? log_fail(errno, "mount: %s (premade)", path) : 0;
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		int err = errno;
@@ -322,7 +352,7 @@ static int plan_self_bind(struct plan *pl, const char *path, uint64_t attrs)
 /* Persistence points: each held path read-only, the directories between
  * its writable directory and it bound onto themselves (a mount point
  * cannot be renamed, so .git cannot be moved away and remade with hooks). */
-static int plan_protect(struct plan *pl, const struct protect_set *ps)
+static int plan_protect(struct plan *pl, const struct protect_set *ps, const struct premade_trees *pre)
 {
 	struct strlist between = { 0 };
 	int r = 0;
@@ -335,15 +365,16 @@ static int plan_protect(struct plan *pl, const struct protect_set *ps)
 		for (size_t j = 0; j < i; j++)
 			seen = seen || strcmp(between.v[i], between.v[j]) == 0;
 		if (!seen)
-			r = plan_self_bind(pl, between.v[i], RW_ATTRS);
+			r = plan_self_bind(pl, between.v[i], RW_ATTRS, pre);
 	}
 	for (size_t i = 0; ps && i < ps->n && !r; i++)
-		r = plan_self_bind(pl, ps->v[i].held, RO_ATTRS);
+		r = plan_self_bind(pl, ps->v[i].held, RO_ATTRS, NULL);
 	strlist_free(&between);
 	return r;
 }
 
-static int plan_build(const struct policy *p, const struct protect_set *ps, struct plan *pl)
+static int plan_build(const struct policy *p, const struct protect_set *ps, struct plan *pl,
+		      const struct premade_trees *pre, long home_owner)
 {
 	int r;
 	for (size_t i = 0; i < p->read_only.n; i++)
@@ -355,8 +386,9 @@ static int plan_build(const struct policy *p, const struct protect_set *ps, stru
 	if (p->home && strcmp(p->home, "/") != 0) {
 		if ((r = plan_tmpfs(pl, p->home, 0700, p->limits.home_mb)))
 			return r;
+		pl->v[pl->n - 1].owner = home_owner;
 		for (size_t i = 0; i < p->home_read_only.n; i++)
-			if ((r = plan_bind(pl, p->home_read_only.v[i], RO_ATTRS, 1, "home read-only path")))
+			if ((r = plan_bind(pl, p->home_read_only.v[i], RO_ATTRS, 1, "home read-only path", NULL)))
 				return r;
 	}
 	for (size_t i = 0; i < p->read_write.n; i++) {
@@ -364,9 +396,13 @@ static int plan_build(const struct policy *p, const struct protect_set *ps, stru
 			struct entry *e = plan_add(pl, E_BIND_RW, p->read_write.v[i]);
 			if (!e)
 				return log_fail(ENOMEM, "mount: plan");
-			if ((r = clone_held(e, p->pkg_dir_fd, RW_ATTRS)))
+			if (premade_take(e, pre)) {
+				if (e->fd < 0)
+					return log_fail(errno, "mount: package directory %s (premade)", e->dest);
+			} else if ((r = clone_held(e, p->pkg_dir_fd, RW_ATTRS))) {
 				return r;
-		} else if ((r = plan_bind(pl, p->read_write.v[i], RW_ATTRS, 0, "read-write path"))) {
+			}
+		} else if ((r = plan_bind(pl, p->read_write.v[i], RW_ATTRS, 0, "read-write path", pre))) {
 			return r;
 		}
 	}
@@ -380,7 +416,7 @@ static int plan_build(const struct policy *p, const struct protect_set *ps, stru
 	    (r = plan_simple(pl, E_SYMLINK, "/var/run", "/run")) ||
 	    (r = plan_simple(pl, E_PROC, "/proc", NULL)))
 		return r;
-	if ((r = plan_protect(pl, ps)))
+	if ((r = plan_protect(pl, ps, pre)))
 		return r;
 	for (size_t i = 0; i < p->hidden.n; i++)
 		if ((r = plan_simple(pl, E_HIDE, p->hidden.v[i], NULL)))
@@ -417,7 +453,7 @@ static int mount_point_open(int rootfd, const char *dest, int is_dir)
 	return fd >= 0 ? fd : -err;
 }
 
-static int new_tmpfs(unsigned mode, uint64_t size_mb, int readonly)
+static int new_tmpfs(unsigned mode, uint64_t size_mb, int readonly, long owner)
 {
 	char opt[32];
 	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
@@ -425,6 +461,12 @@ static int new_tmpfs(unsigned mode, uint64_t size_mb, int readonly)
 		return -errno;
 	snprintf(opt, sizeof(opt), "%o", mode);
 	int r = fsconfig(fs, FSCONFIG_SET_STRING, "mode", opt, 0);
+	if (r == 0 && owner >= 0) {
+		snprintf(opt, sizeof(opt), "%ld", owner);
+		r = fsconfig(fs, FSCONFIG_SET_STRING, "uid", opt, 0);
+		if (r == 0)
+			r = fsconfig(fs, FSCONFIG_SET_STRING, "gid", opt, 0);
+	}
 	if (r == 0) {
 		snprintf(opt, sizeof(opt), "%llum", (unsigned long long)(size_mb ? size_mb : 1));
 		r = fsconfig(fs, FSCONFIG_SET_STRING, "size", opt, 0);
@@ -501,7 +543,7 @@ static int attach_hide(int rootfd, const char *dest)
 	}
 	int mfd;
 	if (S_ISDIR(st.st_mode)) {
-		mfd = new_tmpfs(0755, 0, 1);
+		mfd = new_tmpfs(0755, 0, 1, -1);
 	} else {
 		mfd = (int)open_tree(AT_FDCWD, EMPTY_FILE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		struct mount_attr attr = { .attr_set = RO_ATTRS | MOUNT_ATTR_NOEXEC };
@@ -576,7 +618,7 @@ static int attach_entry(int rootfd, struct entry *e)
 		return log_fail(-target, "mount: mount point %s", e->dest);
 	switch (e->kind) {
 	case E_TMPFS:
-		mfd = new_tmpfs(e->mode, e->size_mb, 0);
+		mfd = new_tmpfs(e->mode, e->size_mb, 0, e->owner);
 		op = "tmpfs";
 		break;
 	case E_PROC:
@@ -656,11 +698,12 @@ static int pivot(void)
 	return 0;
 }
 
-int mountns_build(const struct policy *p, const struct protect_set *protect)
+int mountns_build(const struct policy *p, const struct protect_set *protect,
+		  const struct premade_trees *pre, long home_owner)
 {
 	struct plan pl = { 0 };
 	int rootfd = -1;
-	int r = plan_build(p, protect, &pl);
+	int r = plan_build(p, protect, &pl, pre, home_owner);
 
 	if (r == 0)
 		r = staging_setup();

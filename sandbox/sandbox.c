@@ -27,6 +27,7 @@
 #include "log.h"
 #include "pidns_init.h"
 #include "report.h"
+#include "root_drop.h"
 #include "self_scrub.h"
 #include "tripwire.h"
 
@@ -61,6 +62,9 @@ struct run {
 	enum confinement mode;
 	struct seccomp_prog filter;  /* compiled by the parent, loaded by the script */
 	struct seccomp_prog signals; /* CONFINE_FALLBACK: who the script may not signal */
+	bool drop_root;              /* root caller: the script runs unprivileged (root_drop.c) */
+	struct premade_trees pre;    /* drop_root: the writable trees, idmapped by the parent */
+	int clone_err;               /* -errno: they could not be cloned */
 	char *fallback_tmp;          /* CONFINE_FALLBACK: private TMPDIR on the host */
 	struct protect_set protect;  /* persistence points held read-only (protect.h) */
 	int mapped;                  /* eventfd, parent -> init: the maps are written */
@@ -228,6 +232,8 @@ static void script_main(struct run *r)
 	    (ns && p->network == NETWORK_NONE && (rc = netns_enter_empty())) ||
 	    (ns && p->network == NETWORK_NONE && (rc = tripwire_script_netns(r->tw))) ||
 	    (rc = rlimits_apply(&p->limits)) ||
+	    /* Inside 0 is the unprivileged id in namespace mode (root_drop.c). */
+	    (r->drop_root && (rc = root_drop_switch(ns ? 0 : SCRIPT_UID, ns ? 0 : SCRIPT_GID, !ns))) ||
 	    (rc = caps_drop_all()) ||
 	    (rc = no_new_privs_set()) ||
 	    (rc = ns ? script_enter_view(r) : script_enter_dir(r)) ||
@@ -271,9 +277,12 @@ static int init_setup(const struct run *r)
 	if (setsid() < 0)
 		return log_fail(errno, "init: setsid");
 	if ((rc = pidns_limit_pids(p->limits.nproc)) ||
-	    (rc = mountns_build(p, &r->protect)) ||
+	    (rc = mountns_build(p, &r->protect, &r->pre, r->drop_root ? 0 : -1)) ||
 	    (rc = utsns_set_hostname(p->hostname)) ||
-	    (rc = tripwire_init_view(r->tw, p)))
+	    (rc = tripwire_init_view(r->tw, p)) ||
+	    /* What init made in $HOME (decoys, mount points' parents) is the
+	     * script's, as its $HOME is. */
+	    (r->drop_root && p->home && (rc = root_drop_give_home(p->home))))
 		return rc;
 	if (stat("/", &st) != 0)
 		return log_fail(errno, "init: stat the new root");
@@ -563,11 +572,15 @@ static int run_fallback(struct run *r)
 		log_warn("without a mount namespace the project's persistence points (%s and %zu more) stay writable "
 			 "to its own script", r->protect.v[0].held, r->protect.n - 1);
 	r->mode = CONFINE_FALLBACK;
+	root_drop_trees_free(&r->pre); /* namespace mode's, unused here */
 	/* No pid namespace: the script sees us in /proc. */
 	if (fallback_prepare(r) != 0 || self_nondumpable("fallback") != 0 ||
 	    tripwire_filter_build(r->tw, r->p, r->mode, &r->filter) != 0 || seccomp_signals_build(&r->signals) != 0)
 		return SANDBOX_EXIT_SETUP;
 	if (r->tw && (tripwire_channel_open(r->tw, r->mode) != 0 || tripwire_fallback_view(r->tw, r->fallback_tmp) != 0))
+		return SANDBOX_EXIT_SETUP;
+	/* Last: the private $HOME and TMPDIR (decoys included) go with them. */
+	if (r->drop_root && root_drop_lend(&r->p->read_write, r->fallback_tmp) != 0)
 		return SANDBOX_EXIT_SETUP;
 	pid_t pid = clone_pidfd(0, &pidfd);
 	if (pid < 0) {
@@ -583,6 +596,9 @@ static int run_fallback(struct run *r)
 	int rc = wait_sandbox(r, pidfd, &o);
 	kill_descendants(r->tw);
 	close(pidfd);
+	/* Nothing of the script is left: what it wrote becomes root's. */
+	if (r->drop_root && root_drop_take_back(&r->p->read_write) != 0)
+		rc = -1;
 	return rc ? SANDBOX_EXIT_SETUP : final_status(r, &o);
 }
 
@@ -590,8 +606,10 @@ static int run_fallback(struct run *r)
  * then compile the seccomp filter and hand it over. */
 static int parent_setup(struct run *r, pid_t init)
 {
-	int rc = userns_write_maps_parent(init, getuid(), getgid());
+	int rc = userns_write_maps_parent(init, getuid(), getgid(), r->drop_root);
 	uint64_t one = 1;
+	if (rc == 0 && r->drop_root)
+		rc = root_drop_idmap_trees(init, &r->pre, r->clone_err);
 	if (rc == 0 && write(r->mapped, &one, sizeof(one)) != (ssize_t)sizeof(one))
 		rc = log_fail(errno, "parent: sync with init");
 	if (rc == 0)
@@ -617,6 +635,8 @@ static int run_namespaces(struct run *r, int *restricted)
 	int pidfd = -1;
 
 	r->mode = CONFINE_NAMESPACES;
+	if (r->drop_root)
+		r->clone_err = root_drop_clone_trees(r->p, &r->protect, &r->pre);
 	/* An eventfd, not a pipe: a pipe's wake-up is a "sync" one, which keeps
 	 * init on our core until we block. */
 	if (r->tw && tripwire_channel_open(r->tw, r->mode) != 0)
@@ -685,6 +705,11 @@ int sandbox_run(const struct policy *p, const struct sandbox_cmd *cmd, struct sa
 		env_free(r.env);
 		return SANDBOX_EXIT_SETUP;
 	}
+	r.drop_root = root_drop_wanted();
+	if (r.drop_root && root_drop_groups() != 0) {
+		env_free(r.env);
+		return SANDBOX_EXIT_SETUP;
+	}
 	sigemptyset(&r.forwarded);
 	sigaddset(&r.forwarded, SIGINT);
 	sigaddset(&r.forwarded, SIGTERM);
@@ -729,6 +754,7 @@ out:
 	protect_finish(&r.protect);
 	seccomp_prog_free(&r.filter);
 	seccomp_prog_free(&r.signals);
+	root_drop_trees_free(&r.pre);
 	env_free(r.env);
 	if (out) {
 		out->fallback = r.mode == CONFINE_FALLBACK;

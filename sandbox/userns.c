@@ -1,9 +1,11 @@
 /* userns.c — parent side of the user namespace: the child cannot map itself
  * before it exists, so the parent, whose euid owns the new namespace, writes
- * setgroups=deny and a one-line uid/gid map of the caller (root maps to
- * root; an unprivileged caller maps to itself, all it is allowed to). */
+ * setgroups=deny and a one-line uid/gid map of the caller (an unprivileged
+ * caller maps to itself, all it is allowed to); a root caller's script runs
+ * unprivileged, with the maps of root_drop.c. */
 #include "layers.h"
 #include "log.h"
+#include "root_drop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,16 +30,21 @@ static int write_proc_file(pid_t pid, const char *file, const char *text)
 	return 0;
 }
 
-int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid)
+int userns_write_maps_parent(pid_t child, uid_t uid, gid_t gid, bool drop_root)
 {
-	char map[64];
+	char map[64], gmap[64];
 	int r;
 
 	if ((r = write_proc_file(child, "setgroups", "deny")))
 		return r;
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	if (drop_root) {
+		if (root_drop_map_lines(map, gmap, sizeof(map)) != 0)
+			return log_fail_plain(EINVAL, "userns: map lines");
+	} else {
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+		snprintf(gmap, sizeof(gmap), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	}
 	if ((r = write_proc_file(child, "uid_map", map)))
 		return r;
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-	return write_proc_file(child, "gid_map", map);
+	return write_proc_file(child, "gid_map", gmap);
 }

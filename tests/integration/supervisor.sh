@@ -16,7 +16,12 @@
 #  - the caller's token in no /proc/PID/environ or cmdline a script can
 #    read: namespaces without Landlock (tests/probes/without_landlock), and
 #    the fallback;
-#  - .git as a file: a git worktree and a submodule as the project.
+#  - .git as a file: a git worktree and a submodule as the project;
+#  - a root caller (root pass only): a 0600 and a 0640 root:root file in
+#    /etc that no list names (a private tmpfs over /etc/opt in a mount
+#    namespace of the row's own) stays unreadable, namespaces and fallback
+#    (tests/probes/userns_wide: a container-like map, 0-65535), and what the
+#    script writes in its package directory is root's afterwards.
 # As root every row runs twice: as root and as a dedicated unprivileged
 # user (created here, removed at exit). Run from the repository top:
 #   BUILD=build sh tests/integration/supervisor.sh     (VERBOSE=1: commands)
@@ -386,6 +391,72 @@ rows_git() {
 		"$_g/super/sub" "$_g/super/sub/node_modules/p" "$_g/super/.git/modules/sub/config" --ro "$_g/super"
 }
 
+# --- item 6b: a root caller's script -----------------------------------------
+ROOTSECRET=PKGGUARD-SV-ROOTONLY-$$
+# a 0600 and a 0640 root:root file in /etc that no list names, in a private
+# mount namespace (a tmpfs over /etc/opt there; the host's /etc is untouched)
+PRIV_ETC='mount -t tmpfs -o mode=755 tmpfs /etc/opt &&
+	echo "$S-600" >/etc/opt/pkgguard-k.conf && chmod 600 /etc/opt/pkgguard-k.conf &&
+	echo "$S-640" >/etc/opt/pkgguard-g.conf && chmod 640 /etc/opt/pkgguard-g.conf && exec "$@"'
+READ_ETC='echo script-ran; id; cat /etc/opt/pkgguard-k.conf /etc/opt/pkgguard-g.conf'
+in_priv_etc() { _run 60 env S="$ROOTSECRET" unshare -m --propagation private sh -c "$PRIV_ETC" etc "$@"; }
+WIDE=$BUILD/tests/userns_wide
+# fallback as root: in a user namespace mapping 0-65535 (a container's)
+FBSH_WIDE='echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"'
+
+rows_root() {
+	if [ "$WHO" != root ]; then
+		skip "root caller rows" "they run as root only"
+		return
+	fi
+	if [ ! -d /etc/opt ]; then
+		skip "root caller rows" "no /etc/opt to mount a private tmpfs on"
+		return
+	fi
+	_name="root: a 0600 and a 0640 root:root file in /etc no profile names"
+	in_priv_etc env -i $BASEENV sh -c "$READ_ETC"
+	if contains "$ROOTSECRET-600" && contains "$ROOTSECRET-640"; then
+		control_pass "$_name"
+	else
+		control_fail "$_name" "$(why)"
+		return
+	fi
+	in_priv_etc env -i $BASEENV PKGGUARD_PROFILE_PATH="$PROFILES" "$SBX" --pkg-dir "$PKG" --project-dir "$PROJ" -- sh -c "$READ_ETC"
+	if ! contains script-ran; then fail "$_name (namespaces)" "$(why)"
+	elif contains "$ROOTSECRET"; then fail "$_name (namespaces)" "read: $(why)"
+	else pass "$_name (namespaces)"; fi
+	if [ "$HAVE_FB" = 1 ]; then
+		in_priv_etc env -i $BASEENV PKGGUARD_PROFILE_PATH="$PROFILES" "$WIDE" sh -c "$FBSH_WIDE" fb \
+			"$SBX" --pkg-dir "$PKG" --project-dir "$PROJ" -- sh -c "$READ_ETC"
+		if ! contains script-ran || ! contains "user namespaces are not available"; then fail "$_name (fallback)" "$(why)"
+		elif contains "$ROOTSECRET"; then fail "$_name (fallback)" "read: $(why)"
+		else pass "$_name (fallback)"; fi
+	fi
+
+	# what the script writes in its package directory is root's afterwards,
+	# and it may change the files root installed there
+	for _mode in namespaces fallback; do
+		_name="root: the package directory stays writable, and what the script wrote is root's ($_mode)"
+		[ "$_mode" = fallback ] && [ "$HAVE_FB" != 1 ] && continue
+		_d=$PKG/written-$_mode
+		rm -rf "$_d"
+		mkdir -p "$_d/old"
+		echo installed >"$_d/old/file"
+		_w="echo new >'$_d/new' && echo more >>'$_d/old/file' && mkdir '$_d/dir' && echo x >'$_d/dir/f' && ln -s new '$_d/link' && echo wrote"
+		if [ "$_mode" = namespaces ]; then
+			sb_c "$_w"
+		else
+			_run 60 env -i $BASEENV PKGGUARD_PROFILE_PATH="$PROFILES" "$WIDE" sh -c "$FBSH_WIDE" fb \
+				"$SBX" --pkg-dir "$PKG" --project-dir "$PROJ" -- sh -c "$_w"
+		fi
+		_own=$(find "$PKG" "$_d" "$_d/old" "$_d/old/file" "$_d/new" "$_d/dir" "$_d/dir/f" "$_d/link" -maxdepth 0 -printf '%U:%G\n' 2>/dev/null | sort -u | tr '\n' ' ')
+		if ! contains wrote; then fail "$_name" "the script could not write: $(why)"
+		elif [ "$_own" != "0:0 " ]; then fail "$_name" "owners afterwards: $_own"
+		elif [ "$(cat "$_d/old/file")" != "$(printf 'installed\nmore')" ]; then fail "$_name" "content: $(cat "$_d/old/file")"
+		else pass "$_name"; fi
+	done
+}
+
 # ===================================================================== main
 HAVE_FB=0
 run_pass() { # WHO UID GID
@@ -400,6 +471,7 @@ run_pass() { # WHO UID GID
 	fi
 	rows_environ
 	rows_git
+	rows_root
 }
 
 run_pass "$(id -un)" "$(id -u)" "$(id -g)"
