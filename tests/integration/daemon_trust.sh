@@ -251,6 +251,30 @@ for who in $WHOS; do
 done
 T_AS=$(id -un)
 
+# An admin's drop-in (a directory before the shipped profiles on the
+# daemon's path, as /etc/pkgguard/profiles.d is) applies to reparsed
+# scripts: its npm.conf extends the shipped one with another hostname.
+T_AS=$(id -un)
+mkdir -p "$work/dropin"
+printf 'version = 1;\ninherit = "npm";\nhostname = "pgdropin";\n' >"$work/dropin/npm.conf"
+chmod -R a+rX "$work/dropin"
+tree root
+project root dropin
+DENV="PKGGUARD_PROFILE_PATH=$work/dropin:$work/profiles"
+if start_daemon enforce; then
+	npm_as root "$P" npm_config_script_shell=/bin/sh -- install "$work/trust-net.tgz"
+	"$work/bin/pkgguard" status --socket "$dctl" >"$work/status.txt" 2>&1
+	stop_daemon
+	if [ "$rc" = 0 ] && [ "$(net_canary)" = pgdropin ] && grep -qx "profiles from $work/dropin:$work/profiles" "$work/status.txt"; then
+		pass "policy: a drop-in on the daemon's path (inherit = \"npm\") applies to the reparsed script (hostname pgdropin), status lists both directories"
+	else
+		fail "policy: a drop-in on the daemon's path applies to the reparsed script" "npm exit $rc, canary '$(net_canary)', $(tail_of "$work/status.txt" 1) [daemon: $(daemon_says)]"
+	fi
+else
+	fail "policy: a drop-in applies" "the daemon did not start: $(tail -n 1 "$work/d.err")"
+fi
+DENV="PKGGUARD_PROFILE_PATH=$work/profiles"
+
 # ---------------------------------------------------------------- helpers
 # A git dependency (a bare repository any user can read).
 if command -v git >/dev/null 2>&1; then
