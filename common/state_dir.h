@@ -1,5 +1,5 @@
 /* state_dir.h — where the tripwire's records and quarantine are kept
- * (issue 13): the installing user's own state directory,
+ * (README.md, the tripwire): the installing user's own state directory,
  * $XDG_STATE_HOME/pkgguard/SUB, else root's /var/lib/pkgguard/SUB, else
  * ~/.local/state/pkgguard/SUB; mode 0700, made when missing. SUB is "runs"
  * (`pkgguard run`: a directory per run, kept only when the tripwire found

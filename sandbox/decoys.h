@@ -1,4 +1,4 @@
-/* decoys.h — decoy secrets in the script's private $HOME (issue 13): files
+/* decoys.h — decoy secrets in the script's private $HOME (the tripwire, README.md): files
  * where stealers look, each with a token unique to the run. Which decoys
  * were opened is watched with inotify (no privilege needed): the watches
  * are made where the decoys are planted and the inotify descriptor goes to

@@ -1,4 +1,4 @@
-/* dns_stub.h — the DNS stub of the tripwire (issue 13). Its UDP socket is
+/* dns_stub.h — the DNS stub of the tripwire (README.md). Its UDP socket is
  * made by the script process right after it entered its own network
  * namespace (so it lives on 127.0.0.1:53 there) and handed to
  * pkgguard-sandbox's parent, which answers every query outside the sandbox:

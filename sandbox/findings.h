@@ -1,4 +1,4 @@
-/* findings.h — what the tripwire saw one sandboxed script try (issue 13):
+/* findings.h — what the tripwire saw one sandboxed script try (the tripwire, README.md):
  * network attempts with their destinations, DNS names, decoy secrets opened
  * or sent, files and processes left behind, its own package files rewritten.
  * Collected by pkgguard-sandbox's parent process (outside the sandbox), kept

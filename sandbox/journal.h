@@ -1,5 +1,5 @@
 /* journal.h — one journald entry per finding of a script pkgguardd
- * reparsed (issue 13), with structured fields a fleet's log pipeline can
+ * reparsed (the tripwire), with structured fields a fleet's log pipeline can
  * alert on: PKGGUARD_FINDING (the kind), PKGGUARD_SEVERITY, PKGGUARD_PACKAGE,
  * PKGGUARD_EVENT, PKGGUARD_DESTINATION (address:port/protocol or DNS name),
  * PKGGUARD_PATH, PKGGUARD_SHA256, PKGGUARD_RECORD. Written with journald's

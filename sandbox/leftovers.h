@@ -1,4 +1,4 @@
-/* leftovers.h — what a script left behind (issue 13): files in its private
+/* leftovers.h — what a script left behind (the tripwire, README.md): files in its private
  * $HOME, /tmp, /var/tmp and /dev/shm (which vanish with the sandbox), with
  * size, mode, sha256 and a bounded copy in a quarantine directory beside the
  * record; processes that outlived it; files of its own package it deleted

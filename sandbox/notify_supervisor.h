@@ -1,5 +1,5 @@
 /* notify_supervisor.h — the seccomp user-notification supervisor for the
- * network calls of a sandboxed script (issue 13). The script loads a small
+ * network calls of a sandboxed script (the tripwire, README.md). The script loads a small
  * filter that turns connect(), sendto() with an address, sendmsg() and
  * sendmmsg() into notifications for this supervisor, which runs in
  * pkgguard-sandbox's parent, outside the sandbox. For each call it reads

@@ -1,6 +1,6 @@
 /* pkg_layout.c — package managers' layouts and what they say in the
  * environment of a script (see pkg_layout.h). Measured with npm 11.19,
- * pnpm 12.23 and yarn 1.22 (../shared/PACKAGE-MANAGERS.md). */
+ * pnpm 12.23 and yarn 1.22 (docs/PACKAGE-MANAGERS.md). */
 #include "pkg_layout.h"
 
 #include <stdio.h>

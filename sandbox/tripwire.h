@@ -1,4 +1,4 @@
-/* tripwire.h — the install-time tripwire (issue 13): what one sandboxed
+/* tripwire.h — the install-time tripwire (README.md): what one sandboxed
  * script tried, recorded by pkgguard-sandbox's parent, outside the sandbox,
  * for its record (record.h). On only when a record is asked for
  * (PKGGUARD_RECORD_DIR): records off costs nothing.

@@ -81,7 +81,7 @@ install_plain() { npm install $flags; }
 # shellcheck disable=SC2086
 install_sandbox() { npm_config_script_shell=$SB npm install $flags; }
 # The same with the tripwire's records on (what `pkgguard run` asks for):
-# records on vs off in the same run (issue 13, target <= 1.03).
+# records on vs off in the same run (target <= 1.03).
 # shellcheck disable=SC2086
 install_records() {
 	rm -rf "$work/rec" && mkdir -p "$work/rec" &&

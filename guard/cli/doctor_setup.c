@@ -276,7 +276,7 @@ static void check_pnpm(struct doctor_ctx *ctx, struct doctor_line *l)
 
 /* ---- versions ------------------------------------------------------------ */
 
-/* What the tests ran (../shared/PACKAGE-MANAGERS.md): the major versions. */
+/* What the tests ran (docs/PACKAGE-MANAGERS.md): the major versions. */
 static const struct {
 	const char *cmd;
 	int tested_major;

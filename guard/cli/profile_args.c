@@ -1,6 +1,6 @@
 /* profile_args.c — PKGGUARD_PROFILE_PATH, --profiles and --profile FILE
  * made absolute in the directory the user typed them in (profile_args.h).
- * DESIGN.md: the build tree works uninstalled with
+ * docs/ARCHITECTURE.md: the build tree works uninstalled with
  * PKGGUARD_PROFILE_PATH=profiles, the sandbox takes absolute entries only. */
 #include "profile_args.h"
 #include "log.h"

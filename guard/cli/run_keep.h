@@ -1,4 +1,4 @@
-/* run_keep.h — what `pkgguard run` keeps of a run's records (issue 13).
+/* run_keep.h — what `pkgguard run` keeps of a run's records (README.md, the tripwire).
  * The records are written into a temporary directory during the run; when
  * the tripwire found a script suspicious or kept copies of files it left,
  * the records and the quarantine move to the user's state directory

@@ -400,7 +400,7 @@ row() {
 	remove_drops
 }
 
-# The tripwire (issue 13): every fixture but sudo (whose attempts are all
+# The tripwire (README.md): every fixture but sudo (whose attempts are all
 # refused by the kernel's own rules, no_new_privs) leaves a record whose
 # verdict is suspicious — in the table of `pkgguard run`, or under pkgguardd
 # in the record kept in the user's state directory.

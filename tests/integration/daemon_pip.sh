@@ -407,7 +407,7 @@ if new_venv venv-home; then
 else
 	fail "enforce, from \$HOME: setup" "python3 -m venv failed: $(tail_of "$work/venv-home.out")"
 fi
-# A hook's answer acted on by pip (issue 10 item 7): the sandboxed hook has
+# A hook's answer acted on by pip (docs/THREATS.md, the package manager as a proxy): the sandboxed hook has
 # no network, but pip fetches a direct-URL requirement it returns, or one in
 # the Requires-Dist of the metadata it prepares. Control: without the
 # daemon, pip connects to the listener; with it, the hook fails with the

@@ -1,5 +1,5 @@
 #!/bin/sh
-# daemon_trust.sh — pkgguardd's trust cannot be borrowed (issue 11): the
+# daemon_trust.sh — pkgguardd's trust cannot be borrowed (docs/THREATS.md): the
 # daemon's policy is the admin's, a helper is what the file is, and its own
 # state holds under a flood. The daemon, pkgguard-sandbox and the profiles
 # are copied into the work directory (mode 755) so that the unprivileged

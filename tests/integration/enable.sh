@@ -145,7 +145,7 @@ npm_rows() {
 
 	# A relative profile path in the installer's environment would name a
 	# directory inside each package (the sandbox runs there): refused, with
-	# the entry named, first or last on the path (issue 10 item 2;
+	# the entry named, first or last on the path (docs/THREATS.md, which policy applies;
 	# profile_search.sh has the package that ships its own profiles/).
 	for pp in "profiles:$top/profiles" "$top/profiles:profiles"; do
 		rm -rf "$work/npm-relative"

@@ -65,7 +65,7 @@ install() {
 		cat "$work/d.err"
 		return $_rc
 	fi
-	# --strict: exit 3 when the tripwire finds a script suspicious (issue 13):
+	# --strict: exit 3 when the tripwire finds a script suspicious (README.md, the tripwire):
 	# a legitimate script must come out clean.
 	WRAP="$PG run --strict --" install_with "$@"
 }

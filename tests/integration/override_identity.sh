@@ -1,6 +1,6 @@
 #!/bin/sh
 # override_identity.sh — a per-package override is used only for the package
-# it names (issue 10, item 3). The admin's drop-in gives "puppeteer" the
+# it names (docs/THREATS.md, who it is). The admin's drop-in gives "puppeteer" the
 # project writable; every fixture's postinstall writes
 # $INIT_CWD/escaped-<fixture>.txt, which only an applied override allows.
 # A local registry (tests/fixtures/registry/serve.py, loopback) serves

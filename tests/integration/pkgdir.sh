@@ -1,6 +1,6 @@
 #!/bin/sh
 # pkgdir.sh — a dependency cannot widen its own sandbox through the package
-# directory (issue 10, item 1), and the project's own scripts keep the
+# directory (docs/THREATS.md, where its sandbox is), and the project's own scripts keep the
 # project's persistence points read-only (item 4).
 #
 # The attack: package A bundles B; A's preinstall replaces

@@ -1,6 +1,6 @@
 #!/bin/sh
-# profile_search.sh — a package cannot pick its own profile (issue 10,
-# item 2). The fixture self-profile ships profiles/{npm,pnpm,yarn,default}.conf
+# profile_search.sh — a package cannot pick its own profile
+# (docs/THREATS.md, which policy applies). The fixture self-profile ships profiles/{npm,pnpm,yarn,default}.conf
 # that make the project writable, and its postinstall writes
 # $INIT_CWD/escaped.txt. The sandbox runs in the package's directory, so a
 # relative PKGGUARD_PROFILE_PATH entry ("profiles", as the build tree uses)

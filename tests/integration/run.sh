@@ -268,7 +268,7 @@ new_project
 "$PG" run --profiles "$work/dropin" --report "$work/report2.json" -- npm install $npm_flags \
 	"$work/tarballs/host-recorder-1.0.0.tgz" >/dev/null 2>"$work/err"
 # host-recorder comes from a file: tarball, not a registry: its directory
-# name is not an identity (issue 10 item 3, override_identity.sh), so the
+# name is not an identity (docs/THREATS.md; override_identity.sh), so the
 # override is not used, and the table and the JSON report say why.
 if grep -q 'override packages\[host-recorder\] at .*dropin/npm.conf:3 not used: .*not a registry tarball' "$work/err" &&
 	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["scripts"]; assert s[0]["override"] is None and "not a registry tarball" in s[0]["override_refused"], s' \

@@ -1,6 +1,6 @@
 #!/bin/sh
-# supervisor.sh — a hostile script against what runs around it (issue 10,
-# items 5 and 6): the sandbox's own processes (the supervisor, init), the
+# supervisor.sh — a hostile script against what runs around it
+# (docs/THREATS.md, the supervisor): the sandbox's own processes (the supervisor, init), the
 # caller's environment they were started with, root-only files of a root
 # caller, and git repositories whose .git is a file.
 #

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tripwire.sh — the install-time tripwire (issue 13): what a sandboxed
+# tripwire.sh — the install-time tripwire (README.md): what a sandboxed
 # script tried is in its record, with a verdict. The axios-style dropper
 # (tests/fixtures/attacks/dropper), installed with npm through
 # `pkgguard run --strict --report`, must leave: the C2's DNS name, the C2's

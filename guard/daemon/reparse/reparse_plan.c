@@ -244,7 +244,7 @@ int reparse_plan_build(struct reparse_plan *p, const struct reparse_plan_input *
 	if (!r)
 		r = draft_opt(&d, &p->owned, "--pkg-dir", "."); /* its cwd, as it sees it */
 	/* The tripwire's record in the user's state directory, and a journald
-	 * entry per finding (issue 13). */
+	 * entry per finding (the tripwire). */
 	if (!r)
 		r = draft_str(&d, &p->owned, "--record");
 	if (!r && is_dir_for(in->pid, init_cwd))
