@@ -1,2 +1,0 @@
-build-dev/common/log.o: common/log.c common/log.h
-common/log.h:

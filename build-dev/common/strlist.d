@@ -1,2 +1,0 @@
-build-dev/common/strlist.o: common/strlist.c common/strlist.h
-common/strlist.h:
