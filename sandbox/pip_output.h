@@ -13,6 +13,12 @@
  * gone, and fails the hook (exit 125, output.json removed) when:
  *  - a returned requirement or a Requires-Dist names a URL or a path ('@',
  *    "://", '/', or a leading '-'): pip would fetch or build it unconfined;
+ *  - METADATA (its header part), requires.txt or a returned requirement
+ *    holds a line break Python's str.splitlines() honours and a '\n' split
+ *    does not ('\r' \v \f \x1c-\x1e U+0085 U+2028 U+2029, bytes that are not
+ *    UTF-8) or a NUL (METADATA: anywhere): pip's parsers would find a
+ *    requirement this check did not; a requires.txt line starting with '['
+ *    that is not exactly a section header "[...]";
  *  - a returned file name (the .dist-info, the wheel, the sdist) is not a
  *    plain name in the directory pip gave (a '/', ".", "..").
  * The legacy `setup.py egg_info --egg-base DIR` (--pip-egg-base): the

@@ -93,6 +93,12 @@ static void test_requirements(void **state)
 	assert_non_null(strstr(why, "x @ http://h/?d=1"));
 	assert_int_equal(check("get_requires_for_build_sdist", "{ \"return_val\": \"x @ http://h/\" }"), -EPERM);
 	assert_int_equal(check("get_requires_for_build_wheel", "{ \"unsupported\": true, \"return_val\": null }"), 0);
+	/* separators and NUL in a returned requirement (JSON \u0000 reads on past C's end) */
+	assert_true(pip_output_requirement_refused("six\rexfil @ http://h/"));
+	assert_true(pip_output_requirement_refused("six\x0b"));
+	assert_true(pip_output_requirement_refused("six\xe2\x80\xa8"));
+	assert_int_equal(check("get_requires_for_build_wheel", "{ \"return_val\": [ \"six\\u0000x @ http://h/\" ] }"),
+			 -EPERM);
 }
 
 static void test_metadata(void **state)
@@ -110,6 +116,45 @@ static void test_metadata(void **state)
 	assert_non_null(strstr(why, "Requires-Dist"));
 	put(di, "METADATA", "Metadata-Version: 2.1\nName: p\nrequires-dist: six\n  ; extra == 'a' @ http://h/\n");
 	assert_int_equal(check("prepare_metadata_for_build_wheel", "{ \"return_val\": \"p-1.0.dist-info\" }"), -EPERM);
+	/* line breaks Python's email.parser honours and a '\n' split does not:
+	 * a header hidden behind them is a header to pip */
+	{
+		static const char *const hidden[] = { "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\xc2\x85",
+						      "\xe2\x80\xa8", "\xe2\x80\xa9", "\x85" };
+		char md[256];
+
+		for (size_t i = 0; i < sizeof(hidden) / sizeof(*hidden); i++) {
+			snprintf(md, sizeof(md),
+				 "Metadata-Version: 2.1\nName: pgurl%sRequires-Dist: exfil @ http://h/x\nVersion: 1.0\n",
+				 hidden[i]);
+			put(di, "METADATA", md);
+			assert_int_equal(check("prepare_metadata_for_build_wheel", "{ \"return_val\": \"p-1.0.dist-info\" }"),
+					 -EPERM);
+			assert_non_null(strstr(why, "line break"));
+		}
+		/* NUL: C stops there, Python reads on (written with its length) */
+		static const char nul[] = "Metadata-Version: 2.1\nSummary: a\0b\nRequires-Dist: exfil @ http://h/x\n";
+		char path[PATH_MAX * 3];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/METADATA", di);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fwrite(nul, 1, sizeof(nul) - 1, f);
+		fclose(f);
+		assert_int_equal(check("prepare_metadata_for_build_wheel", "{ \"return_val\": \"p-1.0.dist-info\" }"),
+				 -EPERM);
+		/* a CRLF description in the body and UTF-8 in headers are fine */
+		put(di, "METADATA", "Metadata-Version: 2.1\nName: p\nAuthor: \xc5\x81ukasz \xc4\x85\n\nline\r\nline\x0b\n");
+		assert_int_equal(check("prepare_metadata_for_build_wheel", "{ \"return_val\": \"p-1.0.dist-info\" }"), 0);
+		/* a Requires-Dist longer than the check's buffer */
+		char longmd[2200];
+
+		snprintf(longmd, sizeof(longmd), "Name: p\nRequires-Dist: x%01500d @ http://h/\n", 0);
+		put(di, "METADATA", longmd);
+		assert_int_equal(check("prepare_metadata_for_build_wheel", "{ \"return_val\": \"p-1.0.dist-info\" }"),
+				 -EPERM);
+	}
 	/* a name outside the metadata directory */
 	assert_int_equal(check("prepare_metadata_for_build_wheel", "{ \"return_val\": \"../ctl\" }"), -EPERM);
 	assert_int_equal(check("prepare_metadata_for_build_wheel", "{ \"return_val\": \"..\" }"), -EPERM);
@@ -140,6 +185,17 @@ static void test_egg_info(void **state)
 	put(info, "requires.txt", "six>=1.0\n[extra]\nexfil @ https://h/x.tar.gz?d=1\n");
 	assert_int_equal(pip_output_check(&po, why, sizeof(why)), -EPERM);
 	assert_non_null(strstr(why, "exfil @ https://h/x.tar.gz?d=1"));
+	/* pip (splitlines) sees a section header then an unconditional URL */
+	put(info, "requires.txt", "six\n[:python_version > \"0\"]\rexfil @ http://h/x\n");
+	assert_int_equal(pip_output_check(&po, why, sizeof(why)), -EPERM);
+	put(info, "requires.txt", "six\n[x] exfil @ http://h/x\n");
+	assert_int_equal(pip_output_check(&po, why, sizeof(why)), -EPERM);
+	put(info, "requires.txt", "six\n[a]b]\n");
+	assert_int_equal(pip_output_check(&po, why, sizeof(why)), -EPERM);
+	put(info, "requires.txt", "six\n[x:python_version > \"3\"]  \nwheel\n");
+	assert_int_equal(pip_output_check(&po, why, sizeof(why)), 0);
+	put(info, "requires.txt", "six\n\x85" "exfil @ http://h/x\n");
+	assert_int_equal(pip_output_check(&po, why, sizeof(why)), -EPERM);
 	pip_output_close(&po);
 }
 
