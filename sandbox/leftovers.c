@@ -210,7 +210,21 @@ int leftover_process_read(pid_t pid, struct leftover_process *p)
 	p->exe[n > 0 ? n : 0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	read_small(path, p->cmdline, sizeof(p->cmdline), 1);
-	return p->exe[0] || p->cmdline[0] ? 0 : -ESRCH;
+	if (p->exe[0] || p->cmdline[0])
+		return 0;
+	/* Neither is readable: the process may be another uid's (a root
+	 * caller's script runs as nobody, init does not) or caught in the
+	 * middle of an execve. It is still a process left unless stat says it
+	 * is a zombie or gone; its name from stat stands in for the command. */
+	char stat[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	read_small(path, stat, sizeof(stat), 0);
+	const char *open_paren = strchr(stat, '('), *close_paren = strrchr(stat, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren || close_paren[1] != ' ' || close_paren[2] == 'Z' ||
+	    close_paren[2] == 'X')
+		return -ESRCH;
+	snprintf(p->cmdline, sizeof(p->cmdline), "[%.*s]", (int)(close_paren - open_paren - 1), open_paren + 1);
+	return 0;
 }
 
 static int hash_file(int dirfd, const char *name, struct pkg_file *f)
