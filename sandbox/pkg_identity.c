@@ -357,6 +357,80 @@ static bool tarball_has_version(const char *url, const char *name, const char *v
 	       strncmp(file + b + 1, version, v) == 0 && strncmp(file + b + 1 + v, ".tgz", 4) == 0;
 }
 
+/* The public registry under either of its names: yarn classic sets
+ * npm_config_registry to registry.yarnpkg.com, npm's default (which npm 11
+ * does not export) is registry.npmjs.org; both serve the same packages. */
+static const char *const default_registries[] = { "https://registry.npmjs.org/", "https://registry.yarnpkg.com/" };
+
+/* Whether url starts with the registry prefix reg (a missing trailing '/'
+ * added): scheme, host, port and path compared exactly. */
+static bool under_registry(const char *url, const char *reg)
+{
+	size_t n = strlen(reg);
+
+	if (n == 0 || strncmp(url, reg, n) != 0)
+		return false;
+	if (reg[n - 1] == '/')
+		return true;
+	return url[n] == '/';
+}
+
+static bool is_default_registry(const char *reg)
+{
+	for (size_t i = 0; i < sizeof(default_registries) / sizeof(*default_registries); i++) {
+		size_t n = strlen(default_registries[i]);
+
+		if (strncmp(reg, default_registries[i], n - 1) == 0 && (reg[n - 1] == '\0' || strcmp(reg + n - 1, "/") == 0))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a registry tarball URL of the package name comes from the
+ * registry configured for it in the script's environment: for "@scope/…"
+ * npm_config_@scope:registry when set, else npm_config_registry and
+ * YARN_REGISTRY (what npm and yarn classic export), else the default. The
+ * path shape alone is anyone's: a dependency can declare
+ * "https://attacker/puppeteer/-/puppeteer-2.0.0.tgz". */
+static bool from_configured_registry(const struct check *c, const char *url, const char *name)
+{
+	const char *regs[2] = { NULL, NULL };
+	size_t n = 0;
+
+	if (strstr(url, "/..") || strstr(url, "/%2e") || strstr(url, "/%2E"))
+		return false;
+	if (name[0] == '@' && strchr(name, '/')) {
+		char key[300];
+
+		snprintf(key, sizeof(key), "npm_config_%.*s:registry", (int)(strchr(name, '/') - name), name);
+		regs[0] = env_get(c->in->envp, key);
+		n = regs[0] ? 1 : 0;
+	}
+	if (n == 0) {
+		regs[0] = env_get(c->in->envp, "npm_config_registry");
+		regs[1] = env_get(c->in->envp, "YARN_REGISTRY");
+		n = 2;
+	}
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!regs[i] || !*regs[i])
+			continue;
+		any = true;
+		if (under_registry(url, regs[i]))
+			return true;
+		if (is_default_registry(regs[i]))
+			for (size_t d = 0; d < sizeof(default_registries) / sizeof(*default_registries); d++)
+				if (under_registry(url, default_registries[d]))
+					return true;
+	}
+	if (!any)
+		for (size_t d = 0; d < sizeof(default_registries) / sizeof(*default_registries); d++)
+			if (under_registry(url, default_registries[d]))
+				return true;
+	return false;
+}
+
 /* The override's name against one source. 1 agrees, 0 not (why set). */
 static int evidence_agrees(struct check *c, const struct evidence *e)
 {
@@ -379,6 +453,10 @@ static int evidence_agrees(struct check *c, const struct evidence *e)
 	if (strcmp(reg, dir) != 0)
 		return say(c, "directory name \"%s\" but %s resolves the registry package \"%s\"", dir, e->source,
 			   reg);
+	if (!from_configured_registry(c, e->resolved, reg))
+		return say(c, "directory name \"%s\": %s resolves it from %s, not the registry configured for it "
+			   "(npm_config_registry, npm_config_@scope:registry, YARN_REGISTRY, else registry.npmjs.org)",
+			   dir, e->source, e->resolved);
 	/* The tarball names its version too: a script that rewrote its own
 	 * package.json (an earlier preinstall) cannot pass a version pin. */
 	if (c->version && !tarball_has_version(e->resolved, reg, c->version))

@@ -9,7 +9,10 @@
  * own npm_package_resolved/_integrity (npm 7+ sets them for the script),
  * the project's npm lockfiles (packages["node_modules/…"]), pnpm's store
  * directory (.pnpm/<name>@<version>/…) and yarn.lock. A resolved URL must
- * be a registry tarball (…/<name>/-/<name>-<version>.tgz) of that name, and
+ * be a registry tarball (…/<name>/-/<name>-<version>.tgz) of that name,
+ * under the registry the script's environment configures for the name
+ * (npm_config_@scope:registry, npm_config_registry, YARN_REGISTRY, else
+ * registry.npmjs.org = registry.yarnpkg.com), and
  * at least one such record must exist (names alone prove nothing: a file:
  * tarball's package.json says what it likes).
  * Optional pins: the integrity must be one a source records, the version

@@ -225,6 +225,21 @@ static int prepare_env(char ***env, const struct run_opts *o, const struct pm_ad
 			     old ? old : "") < 0 || env_set(env, entry))
 			r = -ENOMEM;
 		free(entry);
+		entry = NULL;
+	}
+	/* A --registry on the command line is the package manager's registry;
+	 * npm exports it to scripts as npm_config_registry, replayed scripts
+	 * see it the same way (an override's identity is checked against it,
+	 * pkg_identity.h). */
+	for (char **arg = o->pm_argv + 1; !r && *arg; arg++) {
+		const char *reg = strncmp(*arg, "--registry=", 11) == 0 ? *arg + 11
+				  : strcmp(*arg, "--registry") == 0 && arg[1] ? arg[1] : NULL;
+
+		if (reg && (asprintf(&entry, "npm_config_registry=%s", reg) < 0 || env_set(env, entry)))
+			r = -ENOMEM;
+		if (reg)
+			free(entry);
+		entry = NULL;
 	}
 	/* Routed even in replay mode: scripts the package manager still runs
 	 * (a project's own, `npm run`) must not escape either. */

@@ -105,7 +105,7 @@ static void test_registry_name(void **state)
 static void test_genuine(void **state)
 {
 	char json[PATH_MAX + 64], agent[] = "npm_config_user_agent=npm/11.0.0 node/v20",
-	     res[] = "npm_package_resolved=https://r/puppeteer/-/puppeteer-2.0.0.tgz";
+	     res[] = "npm_package_resolved=https://registry.npmjs.org/puppeteer/-/puppeteer-2.0.0.tgz";
 	char *none[] = { NULL }, *env[] = { agent, json, res, NULL };
 
 	(void)state;
@@ -136,8 +136,8 @@ static void test_manifest_alias(void **state)
 
 static void test_npm_env(void **state)
 {
-	char json[PATH_MAX + 64], res_evil[] = "npm_package_resolved=https://r/evil/-/evil-1.0.0.tgz",
-	     res_ok[] = "npm_package_resolved=https://r/puppeteer/-/puppeteer-2.0.0.tgz",
+	char json[PATH_MAX + 64], res_evil[] = "npm_package_resolved=https://registry.npmjs.org/evil/-/evil-1.0.0.tgz",
+	     res_ok[] = "npm_package_resolved=https://registry.npmjs.org/puppeteer/-/puppeteer-2.0.0.tgz",
 	     res_file[] = "npm_package_resolved=file:../liar.tgz", agent[] = "npm_config_user_agent=npm/11.0.0 node/v20",
 	     pnpm_agent[] = "npm_config_user_agent=pnpm/12.0.0", integ[] = "npm_package_integrity=sha512-GOOD";
 
@@ -154,7 +154,7 @@ static void test_npm_env(void **state)
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", ok, "sha512-GOOD", NULL), 1);
 	/* a package.json rewritten to the pinned version (by an earlier
 	 * script): the tarball npm fetched says otherwise */
-	char res_next[] = "npm_package_resolved=https://r/puppeteer/-/puppeteer-2.0.1.tgz";
+	char res_next[] = "npm_package_resolved=https://registry.npmjs.org/puppeteer/-/puppeteer-2.0.1.tgz";
 	char *rewritten[] = { agent, json, res_next, NULL };
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", rewritten, NULL, "2.0.0"), 0);
 	assert_non_null(strstr(why, "not the version 2.0.0"));
@@ -174,14 +174,14 @@ static void test_npm_lock(void **state)
 	(void)state;
 	put("node_modules/puppeteer/package.json", "{ \"name\": \"puppeteer\", \"version\": \"2.0.0\" }");
 	put("package-lock.json", "{ \"packages\": { \"node_modules/puppeteer\": { \"name\": \"evil\", \"version\": "
-				 "\"2.0.0\", \"resolved\": \"https://r/evil/-/evil-2.0.0.tgz\" } } }");
+				 "\"2.0.0\", \"resolved\": \"https://registry.npmjs.org/evil/-/evil-2.0.0.tgz\" } } }");
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, NULL), 0);
 	assert_non_null(strstr(why, "\"evil\""));
 	put("package-lock.json", "{ \"packages\": { \"node_modules/puppeteer\": { \"version\": \"1.0.0\" } } }");
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, NULL, NULL), 0);
 	assert_non_null(strstr(why, "version 1.0.0"));
 	put("package-lock.json", "{ \"packages\": { \"node_modules/puppeteer\": { \"version\": \"2.0.0\", \"resolved\": "
-				 "\"https://r/puppeteer/-/puppeteer-2.0.0.tgz\", \"integrity\": \"sha512-GOOD\" } } }");
+				 "\"https://registry.npmjs.org/puppeteer/-/puppeteer-2.0.0.tgz\", \"integrity\": \"sha512-GOOD\" } } }");
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, "sha512-GOOD", "2.0.0"), 1);
 	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", env, "sha512-BAD", NULL), 0);
 	drop("package-lock.json");
@@ -217,6 +217,76 @@ static void test_yarn_lock(void **state)
 	put("yarn.lock", "");
 }
 
+/* A registry-shaped tarball URL counts only from the registry configured
+ * for the name: a dependency can declare
+ * "puppeteer": "https://attacker.example/puppeteer/-/puppeteer-2.0.0.tgz". */
+static void test_registry_origin(void **state)
+{
+	char json[PATH_MAX + 64], agent[] = "npm_config_user_agent=npm/11.0.0 node/v20",
+	     attacker[] = "npm_package_resolved=https://attacker.example/puppeteer/-/puppeteer-2.0.0.tgz",
+	     userinfo[] = "npm_package_resolved=https://registry.npmjs.org@attacker.example/puppeteer/-/puppeteer-2.0.0.tgz",
+	     dotdot[] = "npm_package_resolved=http://127.0.0.1:4873/r/../x/puppeteer/-/puppeteer-2.0.0.tgz",
+	     deflt[] = "npm_package_resolved=https://registry.npmjs.org/puppeteer/-/puppeteer-2.0.0.tgz",
+	     local[] = "npm_package_resolved=http://127.0.0.1:4873/r/puppeteer/-/puppeteer-2.0.0.tgz",
+	     otherport[] = "npm_package_resolved=http://127.0.0.1:4874/r/puppeteer/-/puppeteer-2.0.0.tgz",
+	     reg[] = "npm_config_registry=http://127.0.0.1:4873/r", yarnreg[] = "npm_config_registry=https://registry.yarnpkg.com";
+
+	(void)state;
+	put("node_modules/puppeteer/package.json", "{ \"name\": \"puppeteer\", \"version\": \"2.0.0\" }");
+	snprintf(json, sizeof(json), "npm_package_json=%s/node_modules/puppeteer/package.json", root);
+	char *e1[] = { agent, json, attacker, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e1, NULL, NULL), 0);
+	assert_non_null(strstr(why, "not the registry configured"));
+	char *e2[] = { agent, json, userinfo, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e2, NULL, NULL), 0);
+	/* the default (npm 11 exports no npm_config_registry for it) */
+	char *e3[] = { agent, json, deflt, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e3, NULL, NULL), 1);
+	/* a configured registry (no trailing '/'): it counts, the default does not */
+	char *e4[] = { agent, json, reg, local, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e4, NULL, NULL), 1);
+	char *e5[] = { agent, json, reg, deflt, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e5, NULL, NULL), 0);
+	char *e6[] = { agent, json, reg, otherport, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e6, NULL, NULL), 0);
+	char *e7[] = { agent, json, reg, dotdot, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e7, NULL, NULL), 0);
+	char *e8[] = { agent, json, local, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e8, NULL, NULL), 0);
+	/* yarn classic's default: registry.yarnpkg.com, the same registry */
+	char *e9[] = { agent, json, yarnreg, deflt, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e9, NULL, NULL), 1);
+	/* a lockfile's record is held to it as well */
+	char *none[] = { NULL };
+	put("package-lock.json", "{ \"packages\": { \"node_modules/puppeteer\": { \"version\": \"2.0.0\", \"resolved\": "
+				 "\"https://attacker.example/puppeteer/-/puppeteer-2.0.0.tgz\" } } }");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", none, NULL, NULL), 0);
+	drop("package-lock.json");
+	put("yarn.lock", "puppeteer@https://attacker.example/puppeteer/-/puppeteer-2.0.0.tgz:\n  version \"2.0.0\"\n"
+			 "  resolved \"https://attacker.example/puppeteer/-/puppeteer-2.0.0.tgz#abc\"\n");
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", none, NULL, NULL), 0);
+	put("yarn.lock", "puppeteer@^2:\n  version \"2.0.0\"\n"
+			 "  resolved \"https://registry.yarnpkg.com/puppeteer/-/puppeteer-2.0.0.tgz#abc\"\n");
+	char *e10[] = { yarnreg, NULL };
+	assert_int_equal(agrees("node_modules/puppeteer", "puppeteer", e10, NULL, NULL), 1);
+	put("yarn.lock", "");
+	/* a scope's own registry */
+	char sjson[PATH_MAX + 64], sreg[] = "npm_config_@s:registry=https://corp.example/npm/",
+	     sres[] = "npm_package_resolved=https://corp.example/npm/@s/n/-/n-1.0.0.tgz",
+	     sdef[] = "npm_package_resolved=https://registry.npmjs.org/@s/n/-/n-1.0.0.tgz";
+
+	put("node_modules/@s/n/package.json", "{ \"name\": \"@s/n\", \"version\": \"1.0.0\" }");
+	snprintf(sjson, sizeof(sjson), "npm_package_json=%s/node_modules/@s/n/package.json", root);
+	char *s1[] = { agent, sjson, sreg, sres, NULL };
+	assert_int_equal(agrees("node_modules/@s/n", "@s/n", s1, NULL, NULL), 1);
+	char *s2[] = { agent, sjson, sreg, sdef, NULL };
+	assert_int_equal(agrees("node_modules/@s/n", "@s/n", s2, NULL, NULL), 0);
+	char *s3[] = { agent, sjson, sres, NULL };
+	assert_int_equal(agrees("node_modules/@s/n", "@s/n", s3, NULL, NULL), 0);
+	char *s4[] = { agent, sjson, sdef, NULL };
+	assert_int_equal(agrees("node_modules/@s/n", "@s/n", s4, NULL, NULL), 1);
+}
+
 static void test_hostile_manifest(void **state)
 {
 	char *env[] = { NULL }, path[PATH_MAX * 2], *big;
@@ -249,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_npm_lock),
 		cmocka_unit_test(test_pnpm_store),
 		cmocka_unit_test(test_yarn_lock),
+		cmocka_unit_test(test_registry_origin),
 		cmocka_unit_test(test_hostile_manifest),
 	};
 
