@@ -10,7 +10,10 @@
 #   controls: without pkgguard the alias's script writes into the project;
 #             the override, given for the package's real name, lets it;
 #             the genuine puppeteer gets its override (legit).
-#   attacks:  puppeteer@npm:evil (alias), puppeteer@file:liar.tgz, a nested
+#   attacks:  puppeteer@npm:evil (alias), puppeteer@file:liar.tgz, the
+#             genuine tarball at a registry-shaped URL of another origin
+#             (http://localhost:PORT/puppeteer/-/…, the registry being
+#             127.0.0.1), a nested
 #             alias (carrier), the approved package at another version or
 #             integrity than its pin ("approved, then compromised"): the
 #             override is not used, the file is not written, the report
@@ -175,6 +178,12 @@ rows_npm() { # ROUTE: run | shell | daemon
 	install npm "$p" "$W" "puppeteer@file:$work/tarballs/puppeteer-6.6.6.tgz" $V
 	expect "npm ($route): puppeteer@file:liar.tgz (package.json says puppeteer): override not used" "$p" liar absent \
 		'not used' 'not a registry tarball'
+	# the genuine tarball, registry-shaped path, from another origin than the
+	# configured registry (localhost, not 127.0.0.1): anyone can serve that
+	new_project npm "$p"
+	install npm "$p" "$W" "puppeteer@http://localhost:${REG#http://127.0.0.1:}puppeteer/-/puppeteer-2.0.0.tgz" $V
+	expect "npm ($route): puppeteer from a registry-shaped URL of another origin: override not used" "$p" puppeteer \
+		absent 'not used' 'not the registry configured'
 	new_project npm "$p"
 	install npm "$p" "$W" carrier@1.0.0 $V
 	expect "npm ($route): a nested alias (carrier -> puppeteer@npm:evil): override not used" "$p" evil absent \
