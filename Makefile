@@ -214,15 +214,23 @@ asan: test-deps
 		LDFLAGS="-fsanitize=address,undefined" test-bins
 	@BUILD=build-asan ASAN=1 sh tests/run-all.sh
 
+# Shell: every script of the build and the tests, errors and warnings.
+SHELL_SCRIPTS := $(wildcard scripts/*.sh tests/*.sh tests/integration/*.sh tests/bench/*.sh \
+	tests/fuzz/*.sh tests/demo/*.sh tests/fixtures/*.sh)
+
+# cppcheck, shellcheck, and the whole tree built once more with clang
+# (-Werror: a warning of either compiler fails the lint) in build-clang.
 lint: test-deps
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D_GNU_SOURCE $(TEST_INC) \
-		--suppress=missingIncludeSystem common sandbox guard tools tests/unit tests/probes
+		--suppress=missingIncludeSystem common sandbox guard tools tests/unit tests/probes tests/fuzz
+	shellcheck -s sh -S warning $(SHELL_SCRIPTS)
+	@$(MAKE) --no-print-directory BUILD=build-clang CC=clang test-bins
 
 bench: test-deps all $(BUILD)/tests/fanotify_floor
-	@sh tests/bench.sh $(BUILD)
-	@if [ -f tests/bench_install.sh ]; then sh tests/bench_install.sh $(BUILD); fi
-	@sh tests/bench_exec.sh $(BUILD)
+	@sh tests/bench/startup.sh $(BUILD)
+	@sh tests/bench/install.sh $(BUILD)
+	@sh tests/bench/exec.sh $(BUILD)
 
 # The main job, shown: an axios-style dropper contained, a native addon built.
 demo: all

@@ -67,8 +67,11 @@ for item in $need; do
 	pc=*) pkg-config --exists "${probe#pc=}" 2>/dev/null && continue ;;
 	cmd=*) command -v "${probe#cmd=}" >/dev/null 2>&1 && continue ;;
 	file=*) [ -e "${probe#file=}" ] && continue ;;
-	# shellcheck disable=SC2086 # the glob is meant to expand
-	glob=*) ls ${probe#glob=} >/dev/null 2>&1 && continue ;;
+	glob=*)
+		found=0
+		for f in ${probe#glob=}; do [ -e "$f" ] && found=1; done
+		[ "$found" = 1 ] && continue
+		;;
 	py=*) /usr/bin/python3 -I -c "import ${probe#py=}" >/dev/null 2>&1 && continue ;;
 	esac
 	missing="$missing $pkg"

@@ -4,6 +4,7 @@
 # would make every exec on the machine wait) and is stopped by its pid, read
 # from its "guarding" line. Its stderr is $work/d.err; every run's log is
 # kept in $work/d.all.
+# shellcheck disable=SC2154 # top, BUILD and work are the sourcing suite's
 D=$top/$BUILD/pkgguardd
 
 # Another pkgguardd (a second checkout's tests, a benchmark, the installed

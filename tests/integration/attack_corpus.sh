@@ -257,7 +257,7 @@ harm_stealer() {
 contained_stealer() {
 	why=""
 	[ -s "$1/loot.txt" ] || why="$why no loot.txt (did it run?);"
-	grep -q "CANARY$TAG" "$1/loot.txt" 2>/dev/null && why="$why loot.txt holds a token: $(grep -o "[A-Za-z_]*CANARY$TAG[a-z]*" "$1/loot.txt" | sort -u | tr '\n' ' ');"
+	grep -q "CANARY$TAG" "$1/loot.txt" 2>/dev/null && why="$why loot.txt holds a token: $(grep -o "[A-Za-z_]*CANARY${TAG}[a-z]*" "$1/loot.txt" | sort -u | tr '\n' ' ');"
 	_leak=$(grep -rls "CANARY$TAG" "$work" --exclude-dir=home --exclude-dir=src-stealer 2>/dev/null | grep -v -e "-stealer-control/" | tr '\n' ' ')
 	[ -z "$_leak" ] || why="$why a token in $_leak;"
 	_leak=$(find /tmp /dev/shm -maxdepth 1 -type f -newer "$work/stamp" -exec grep -ls "CANARY$TAG" {} + 2>/dev/null | tr '\n' ' ')
@@ -273,7 +273,7 @@ harm_persist() {
 		"/tmp/persist-$TAG" "/dev/shm/persist-$TAG"; do
 		grep -q "$_m" "$f" 2>/dev/null || why="$why $f not written;"
 	done
-	[ -z "$why" ] && why="~/.bashrc, systemd user unit, .github/workflows, .vscode/tasks.json, .claude/settings.json, .git/hooks, /tmp and /dev/shm all written"
+	[ -z "$why" ] && why="\$HOME/.bashrc, systemd user unit, .github/workflows, .vscode/tasks.json, .claude/settings.json, .git/hooks, /tmp and /dev/shm all written"
 	[ "${why#*;}" = "$why" ]
 }
 contained_persist() { why=""; }

@@ -53,7 +53,7 @@ trap cleanup EXIT INT TERM
 PM=$top/tests/fixtures/daemon/testpm/pgtest-pm
 export PKGGUARD_PROFILE_PATH=$top/tests/fixtures/daemon/testpm:$top/profiles
 printf 'mode = "enforce";\nprofiles = [ "npm", "pgtest" ];\n' >"$work/pkgguardd.conf"
-start_pgtest() { start_daemon_with --config "$work/pkgguardd.conf" "$@"; }
+start_pgtest() { start_daemon_with --config "$work/pkgguardd.conf"; }
 
 pkg=$work/proj/node_modules/pkg-a
 mkdir -p "$pkg"
@@ -89,7 +89,6 @@ for m in fork vfork posix_spawn; do
 	fi
 	run_pm "$m"
 	if [ "$rc" = 7 ] && [ "$(where)" = "$HOSTNAME_HOST" ] && grep -q "out-$TAG" "$work/pm.out"; then
-		ctl_ok=1
 		pass "control: without pkgguardd, pgtest-pm $m runs its child on the host (exit 7, hostname $HOSTNAME_HOST)"
 	else
 		fail "control: without pkgguardd, pgtest-pm $m runs its child on the host" "exit $rc, where '$(where)', $(tr '\n' ' ' <"$work/pm.out")"
@@ -277,7 +276,8 @@ if start_pgtest; then
 		(cd "$pkg" && n=0 && while [ $n -lt 40 ]; do
 			timeout 30 "$PM" "$m" /bin/sh -c "true $TAG" >/dev/null 2>&1
 			n=$((n + 1))
-		done; echo done >"$work/burst.$i") &
+		done
+		echo "done" >"$work/burst.$i") &
 		bg_pids="$bg_pids $!"
 	done
 	sleep 1.5

@@ -99,7 +99,8 @@ else
 	else
 		# An AppArmor 3 parser (Debian 12): everything but the rule it
 		# predates, against the ABI it has; the rule itself is skipped.
-		abi=$(ls /etc/apparmor.d/abi 2>/dev/null | grep -E '^[0-9.]+$' | sort -V | tail -n 1)
+		abi=$(find /etc/apparmor.d/abi -maxdepth 1 -type f -name '[0-9]*' -printf '%f\n' 2>/dev/null |
+			grep -E '^[0-9.]+$' | sort -V | tail -n 1)
 		sed -e '/^[ \t]*userns,/d' -e "s|<abi/4.0>|<abi/$abi>|" "$aa" >"$tmp/aa-3"
 		if [ -n "$abi" ] && apparmor_parser -Q -K "$tmp/aa-3" >"$tmp/aa.log" 2>&1; then
 			pass "AppArmor profile parses with apparmor_parser -Q -K (header, flags, includes; ABI $abi here)"

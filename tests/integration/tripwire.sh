@@ -47,7 +47,7 @@ project() { # DIR
 install() { # DIR [WRAP...]
 	_d=$1
 	shift
-	(cd "$_d" && HOME=$work/home npm_config_cache=$work/npm-cache PKGGUARD_TEST_C2= timeout 90 "$@" \
+	(cd "$_d" && HOME=$work/home npm_config_cache=$work/npm-cache PKGGUARD_TEST_C2="" timeout 90 "$@" \
 		npm install --no-audit --no-fund --no-update-notifier --offline "$tgz")
 }
 
@@ -172,7 +172,7 @@ else
 fi
 rm -rf "$work/rec" && mkdir -p "$work/rec"
 (cd "$work/ok" && PKGGUARD_RECORD_DIR=$work/rec "$SB" --pkg-dir "$work/ok" -c "$(tamper "$work/rec" /tmp)") >/dev/null 2>&1
-n=$(ls -A "$work/rec" | grep -cv -e '\.json$' -e '\.quarantine$')
+n=$(find "$work/rec" -mindepth 1 -maxdepth 1 ! -name '*.json' ! -name '*.quarantine' | wc -l | tr -d ' ')
 qmax=$(find "$work/rec" -path '*.quarantine/*' -type f -printf '%s\n' 2>/dev/null | sort -n | tail -n 1)
 qsum=$(find "$work/rec" -path '*.quarantine/*' -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 qexec=$(find "$work/rec" -path '*.quarantine/*' -type f -perm /111 2>/dev/null | head -n 1)

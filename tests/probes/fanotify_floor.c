@@ -1,5 +1,5 @@
 /* fanotify_floor.c — the floor under pkgguardd's exec overhead, for
- * tests/bench_exec.sh: a fanotify listener that marks the same
+ * tests/bench/exec.sh: a fanotify listener that marks the same
  * FAN_OPEN_EXEC_PERM events (FAN_MARK_FILESYSTEM on each path given, the
  * dynamic loaders ignored as pkgguardd ignores them) and allows every one
  * without reading anything. What it costs is the permission round trip

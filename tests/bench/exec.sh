@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench_exec.sh BUILD_DIR — what pkgguardd costs every exec on the machine
+# exec.sh BUILD_DIR — what pkgguardd costs every exec on the machine
 # (run by `make bench`; informational, no timed assertion).
 #
 # EXECS execs of /bin/true from a shell loop, with pkgguardd running in
@@ -18,7 +18,7 @@
 # root, or when fanotify is unavailable.
 set -u
 BUILD=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 EXECS=${EXECS:-5000}
 ROUNDS=${ROUNDS:-10}
@@ -26,7 +26,7 @@ D=$BUILD/pkgguardd
 PG=$BUILD/pkgguard
 SOCK=/run/pkgguard/control
 
-say() { echo "bench_exec: $*"; }
+say() { echo "bench exec: $*"; }
 [ -x "$D" ] || { say "skipped: $D is not built yet"; exit 0; }
 [ "$(id -u)" -eq 0 ] || { say "skipped: pkgguardd needs root (fanotify permission events)"; exit 0; }
 if [ ! -d /proc/sys/fs/fanotify ]; then
@@ -208,7 +208,7 @@ total=$((per_round * ROUNDS))
 import json, sys
 n, rounds, off, on, status, rss = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 floor = int(sys.argv[7])
-print("bench_exec: %d execs of /bin/true from a shell loop, %d rounds alternating" % (n, rounds))
+print("bench exec: %d execs of /bin/true from a shell loop, %d rounds alternating" % (n, rounds))
 print("  without pkgguardd  %8.1f us/exec" % (off / n / 1000.0))
 if floor:
     print("  floor (allow-all)  %8.1f us/exec  (the permission round trip alone)" % (floor / n / 1000.0))

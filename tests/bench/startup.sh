@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench.sh BUILD_DIR — start-up cost of the sandbox (run by `make bench`).
+# startup.sh BUILD_DIR — start-up cost of the sandbox (run by `make bench`).
 #
 # Median wall time, over RUNS runs after WARMUP warm-up runs, of
 #   bare        /bin/true
@@ -12,7 +12,7 @@
 # fails to run.
 set -u
 BUILD=${1:-build}
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 RUNS=${RUNS:-50}
 WARMUP=${WARMUP:-5}

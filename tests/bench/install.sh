@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench_install.sh BUILD — what pkgguard costs a real `npm install`.
+# install.sh BUILD — what pkgguard costs a real `npm install`.
 # A fixture project depends on 40 local packages, each with a trivial
 # postinstall (`node -e ""`), installed from local tarballs (npm's cache warm:
 # one warm-up install first, then every run from the lockfile into an empty
@@ -13,7 +13,7 @@
 # latency percentiles from the daemon's histogram (target p99 < 1 ms). Not a
 # test: no timed assertion, exit 0 unless something could not run.
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-${BUILD:-build}}
 case $BUILD in /*) B=$BUILD ;; *) B=$top/$BUILD ;; esac
 SB=$B/pkgguard-sandbox
@@ -27,8 +27,8 @@ unset npm_config_script_shell
 # node start, ~40 ms here) would make the sandboxed installs look faster.
 unset NODE_EXTRA_CA_CERTS NODE_OPTIONS
 
-command -v npm >/dev/null 2>&1 || { echo "bench_install: npm is not installed" >&2; exit 1; }
-[ -x "$SB" ] || { echo "bench_install: $SB is not built (make)" >&2; exit 1; }
+command -v npm >/dev/null 2>&1 || { echo "bench install: npm is not installed" >&2; exit 1; }
+[ -x "$SB" ] || { echo "bench install: $SB is not built (make)" >&2; exit 1; }
 
 work=$(mktemp -d /var/tmp/pkgguard-bench-install.XXXXXX)
 tpid=""
@@ -60,7 +60,7 @@ while [ $i -le $NPKG ]; do
 	i=$((i + 1))
 done
 (cd "$work/tarballs" && npm pack --silent "$work"/src/* >/dev/null 2>&1) ||
-	{ echo "bench_install: npm pack failed" >&2; exit 1; }
+	{ echo "bench install: npm pack failed" >&2; exit 1; }
 cat >"$work/project/package.json" <<EOT
 {
   "name": "bench-install-project",
@@ -104,7 +104,7 @@ daemon_start() {
 		sleep 0.05
 		_i=$((_i + 1))
 	done
-	echo "bench_install: pkgguardd did not start: $(tail -n 1 "$work/d.err")" >&2
+	echo "bench install: pkgguardd did not start: $(tail -n 1 "$work/d.err")" >&2
 	exit 1
 }
 # After a daemon run: every script was reparsed (none ran outside), and the
@@ -112,13 +112,13 @@ daemon_start() {
 daemon_collect() {
 	"$PG" status --json --socket "$work/ctl" >"$work/status.json" 2>&1
 	_n=$(sed -n 's/.*"reparsed":\([0-9]*\).*/\1/p' "$work/status.json")
-	[ "${_n:-0}" -ge $NPKG ] || { echo "bench_install: the daemon reparsed ${_n:-0} of $NPKG scripts: $(cat "$work/status.json")" >&2; exit 1; }
+	[ "${_n:-0}" -ge $NPKG ] || { echo "bench install: the daemon reparsed ${_n:-0} of $NPKG scripts: $(cat "$work/status.json")" >&2; exit 1; }
 	sed -n 's/.*"reparse_latency_us":{"p50":\([0-9]*\),"p90":[0-9]*,"p99":\([0-9]*\).*/\1 \2/p' "$work/status.json" >>"$work/reparse-latency"
 }
 # ran — every package is there and its postinstall ran.
 ran() {
 	_n=$(find node_modules -mindepth 2 -maxdepth 2 -path 'node_modules/bench-pkg-*/ran' | wc -l)
-	[ "$_n" -eq $NPKG ] || { echo "bench_install: the $v install ran $_n of $NPKG postinstalls" >&2; exit 1; }
+	[ "$_n" -eq $NPKG ] || { echo "bench install: the $v install ran $_n of $NPKG postinstalls" >&2; exit 1; }
 }
 variants="plain sandbox records"
 if [ -x "$PG" ]; then
@@ -135,7 +135,7 @@ for v in $variants; do
 	rm -rf node_modules
 	[ "$v" = daemon ] && daemon_start
 	if ! "install_$v" >"$work/warm-$v.log" 2>&1; then
-		echo "bench_install: the $v install failed:" >&2
+		echo "bench install: the $v install failed:" >&2
 		tail -n 5 "$work/warm-$v.log" >&2
 		exit 1
 	fi
@@ -153,7 +153,7 @@ while [ $r -le "$RUNS" ]; do
 		rm -rf node_modules
 		[ "$v" = daemon ] && daemon_start
 		t0=$(now_ms)
-		"install_$v" >/dev/null 2>&1 || { echo "bench_install: $v run $r failed" >&2; exit 1; }
+		"install_$v" >/dev/null 2>&1 || { echo "bench install: $v run $r failed" >&2; exit 1; }
 		t1=$(now_ms)
 		if [ "$v" = daemon ]; then
 			daemon_collect
