@@ -155,30 +155,29 @@ void pkgtree_free(struct pkgtree *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Adds one dependency name (deduplicated; optional wins). */
-static int add_dep(struct pkg *p, const char *name, bool optional)
+/* Appends one dependency name (duplicates are merged once all are in:
+ * finish_deps). Capacity doubles: a package.json may list many. */
+static int add_dep(struct pkg *p, const char *name, bool optional, size_t *cap)
 {
-	for (size_t i = 0; i < p->ndeps; i++) {
-		if (strcmp(p->deps[i], name) == 0) {
-			p->deps_optional[i] = p->deps_optional[i] || optional;
-			return 0;
-		}
+	if (p->ndeps == *cap) {
+		size_t n = *cap ? *cap * 2 : 8;
+		char **d = realloc(p->deps, n * sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		p->deps = d;
+		bool *o = realloc(p->deps_optional, n * sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		p->deps_optional = o;
+		*cap = n;
 	}
-	char **d = realloc(p->deps, (p->ndeps + 1) * sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	p->deps = d;
-	bool *o = realloc(p->deps_optional, (p->ndeps + 1) * sizeof(*o));
-	if (!o)
-		return -ENOMEM;
-	p->deps_optional = o;
 	if (!(p->deps[p->ndeps] = strdup(name)))
 		return -ENOMEM;
 	p->deps_optional[p->ndeps++] = optional;
 	return 0;
 }
 
-static int read_deps(struct pkg *p, struct json_object *obj, const char *field, bool optional)
+static int read_deps(struct pkg *p, struct json_object *obj, const char *field, bool optional, size_t *cap)
 {
 	struct json_object *deps;
 	if (!json_object_object_get_ex(obj, field, &deps) || !json_object_is_type(deps, json_type_object))
@@ -189,66 +188,125 @@ static int read_deps(struct pkg *p, struct json_object *obj, const char *field, 
 			log_warn("%s: %s: dependency name refused (unsafe characters or path)", p->dir, field);
 			continue;
 		}
-		int r = add_dep(p, key, optional);
+		int r = add_dep(p, key, optional, cap);
 		if (r)
 			return r;
 	}
 	return 0;
 }
 
-/* Fills p from DIR/package.json. -ENOENT: not a package (no package.json). */
-static int read_manifest(struct pkg *p)
+struct dep_entry {
+	char *name;
+	bool optional;
+};
+
+static int cmp_dep(const void *a, const void *b)
+{
+	return strcmp(((const struct dep_entry *)a)->name, ((const struct dep_entry *)b)->name);
+}
+
+/* Deps sorted by name (a deterministic order) and each name once, optional
+ * when any listing of it is: O(n log n), whatever the package lists. */
+static int finish_deps(struct pkg *p)
+{
+	struct dep_entry *v;
+	size_t k = 0;
+
+	if (p->ndeps < 2)
+		return 0;
+	if (!(v = calloc(p->ndeps, sizeof(*v))))
+		return -ENOMEM;
+	for (size_t i = 0; i < p->ndeps; i++)
+		v[i] = (struct dep_entry){ p->deps[i], p->deps_optional[i] };
+	qsort(v, p->ndeps, sizeof(*v), cmp_dep);
+	for (size_t i = 0; i < p->ndeps; i++) {
+		if (k && strcmp(p->deps[k - 1], v[i].name) == 0) {
+			p->deps_optional[k - 1] = p->deps_optional[k - 1] || v[i].optional;
+			free(v[i].name);
+			continue;
+		}
+		p->deps[k] = v[i].name;
+		p->deps_optional[k++] = v[i].optional;
+	}
+	p->ndeps = k;
+	free(v);
+	return 0;
+}
+
+/* Fills p (name and dir set) from its package.json, parsed into obj. */
+static int manifest_from_json(struct pkg *p, struct json_object *obj)
 {
 	static const char *const fields[PKG_EVENT_COUNT] = { "preinstall", "install", "postinstall" };
-	struct json_object *obj = NULL, *scripts = NULL, *gypfile = NULL;
-	char *file = join(p->dir, "package.json");
-	int r = file ? read_json(file, &obj) : -ENOMEM;
-	free(file);
-	if (r)
-		return r;
-	if (!json_object_is_type(obj, json_type_object)) {
-		r = log_fail_plain(EINVAL, "%s/package.json: not a JSON object", p->dir);
-		goto out;
-	}
+	struct json_object *scripts = NULL, *gypfile = NULL;
+	size_t cap = 0;
+	int r;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return log_fail_plain(EINVAL, "%s/package.json: not a JSON object", p->dir);
 	if ((r = dup_opt(&p->claimed_name, json_str(obj, "name"))) ||
 	    (r = dup_opt(&p->version, json_str(obj, "version"))))
-		goto out;
+		return r;
 	p->name_differs = p->claimed_name && strcmp(p->claimed_name, p->name) != 0;
 	if (json_object_object_get_ex(obj, "scripts", &scripts) && json_object_is_type(scripts, json_type_object)) {
 		for (int e = 0; e < PKG_EVENT_COUNT; e++) {
 			const char *s = json_str(scripts, fields[e]);
 			/* npm ignores empty scripts. */
 			if (s && *s && (r = dup_opt(&p->scripts[e], s)))
-				goto out;
+				return r;
 		}
 	}
 	/* npm's rule (@npmcli/package-json, normalize "gypfile"): binding.gyp
 	 * and neither install nor preinstall gives install "node-gyp rebuild",
 	 * unless "gypfile": false. */
-	char gyp[PATH_MAX];
-	snprintf(gyp, sizeof(gyp), "%s/binding.gyp", p->dir);
-	p->has_binding_gyp = access(gyp, F_OK) == 0;
 	bool no_gyp = json_object_object_get_ex(obj, "gypfile", &gypfile) &&
 		      json_object_is_type(gypfile, json_type_boolean) && !json_object_get_boolean(gypfile);
 	if (p->has_binding_gyp && !no_gyp && !p->scripts[PKG_INSTALL] && !p->scripts[PKG_PREINSTALL]) {
 		if ((r = dup_opt(&p->scripts[PKG_INSTALL], IMPLICIT_GYP)))
-			goto out;
+			return r;
 		p->implicit_install = true;
 	}
-	if ((r = read_deps(p, obj, "dependencies", false)) || (r = read_deps(p, obj, "optionalDependencies", true)))
-		goto out;
-	/* Sort deps (and their flags) by name: a deterministic order. */
-	for (size_t i = 1; i < p->ndeps; i++) {
-		for (size_t j = i; j > 0 && strcmp(p->deps[j - 1], p->deps[j]) > 0; j--) {
-			char *s = p->deps[j];
-			bool o = p->deps_optional[j];
-			p->deps[j] = p->deps[j - 1];
-			p->deps_optional[j] = p->deps_optional[j - 1];
-			p->deps[j - 1] = s;
-			p->deps_optional[j - 1] = o;
-		}
+	if ((r = read_deps(p, obj, "dependencies", false, &cap)) ||
+	    (r = read_deps(p, obj, "optionalDependencies", true, &cap)))
+		return r;
+	return finish_deps(p);
+}
+
+int pkgtree_parse_manifest(struct pkg *p, const char *json, size_t len)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	int r;
+
+	if (len > MAX_JSON_BYTES)
+		return log_fail_plain(EFBIG, "%s/package.json: more than %ld bytes", p->dir, MAX_JSON_BYTES);
+	if (!(tok = json_tokener_new()))
+		return -ENOMEM;
+	obj = json_tokener_parse_ex(tok, json, (int)len);
+	if (!obj || json_tokener_get_error(tok) != json_tokener_success) {
+		r = log_fail_plain(EINVAL, "%s/package.json: %s", p->dir,
+				   json_tokener_error_desc(json_tokener_get_error(tok)));
+	} else {
+		r = manifest_from_json(p, obj);
 	}
-out:
+	json_object_put(obj);
+	json_tokener_free(tok);
+	return r;
+}
+
+/* Fills p from DIR/package.json. -ENOENT: not a package (no package.json). */
+static int read_manifest(struct pkg *p)
+{
+	struct json_object *obj = NULL;
+	char *file = join(p->dir, "package.json");
+	char gyp[PATH_MAX];
+	int r = file ? read_json(file, &obj) : -ENOMEM;
+
+	free(file);
+	if (r)
+		return r;
+	snprintf(gyp, sizeof(gyp), "%s/binding.gyp", p->dir);
+	p->has_binding_gyp = access(gyp, F_OK) == 0;
+	r = manifest_from_json(p, obj);
 	json_object_put(obj);
 	return r;
 }

@@ -68,6 +68,15 @@ void pkgtree_free(struct pkgtree *t);
 int pkgtree_read_project(const char *project, struct pkg *out);
 void pkgtree_pkg_free(struct pkg *p);
 
+/* The package.json part of reading a package, from its text (len bytes):
+ * p's name and dir are set (dir for messages), and has_binding_gyp says
+ * whether a binding.gyp sits next to it; fills the claimed name, version,
+ * scripts (npm's implicit gyp install included) and dependencies (safe
+ * names only, sorted, each once). Pure. 0, -EINVAL (not a JSON object),
+ * -EFBIG, -ENOMEM; on an error p may hold what was read so far (freed by
+ * pkgtree_pkg_free). */
+int pkgtree_parse_manifest(struct pkg *p, const char *json, size_t len);
+
 /* Index of the package at absolute path or real dir, or -1. */
 long pkgtree_find(const struct pkgtree *t, const char *dir);
 

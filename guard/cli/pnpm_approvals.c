@@ -229,10 +229,32 @@ static FILE *open_small(const char *path, int *rc)
 	return f;
 }
 
+/* The one document of pnpm-workspace.yaml, from a parser given its input. */
+static int read_workspace_from(struct decisions *d, yaml_parser_t *parser)
+{
+	yaml_document_t doc, extra;
+	int rc;
+
+	if (!yaml_parser_load(parser, &doc))
+		return log_fail_plain(EINVAL, "%s:%zu: %s; no dependency build is replayed", d->file,
+				      parser->problem_mark.line + 1, parser->problem ? parser->problem : "malformed YAML");
+	rc = read_root(d, &doc);
+	yaml_document_delete(&doc);
+	/* pnpm reads one document: more, or a broken tail, is malformed. */
+	if (rc == 0 && !yaml_parser_load(parser, &extra))
+		rc = log_fail_plain(EINVAL, "%s:%zu: %s; no dependency build is replayed", d->file,
+				    parser->problem_mark.line + 1, parser->problem ? parser->problem : "malformed YAML");
+	else if (rc == 0) {
+		if (yaml_document_get_root_node(&extra))
+			rc = malformed(d, "more than one YAML document");
+		yaml_document_delete(&extra);
+	}
+	return rc;
+}
+
 static int read_workspace(struct decisions *d)
 {
 	yaml_parser_t parser;
-	yaml_document_t doc, extra;
 	int rc;
 	FILE *f = open_small(d->file, &rc);
 
@@ -243,22 +265,7 @@ static int read_workspace(struct decisions *d)
 		return log_fail(ENOMEM, "%s: yaml parser", d->file);
 	}
 	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = log_fail_plain(EINVAL, "%s:%zu: %s; no dependency build is replayed", d->file,
-				    parser.problem_mark.line + 1, parser.problem ? parser.problem : "malformed YAML");
-	} else {
-		rc = read_root(d, &doc);
-		yaml_document_delete(&doc);
-		/* pnpm reads one document: more, or a broken tail, is malformed. */
-		if (rc == 0 && !yaml_parser_load(&parser, &extra))
-			rc = log_fail_plain(EINVAL, "%s:%zu: %s; no dependency build is replayed", d->file,
-					    parser.problem_mark.line + 1, parser.problem ? parser.problem : "malformed YAML");
-		else if (rc == 0) {
-			if (yaml_document_get_root_node(&extra))
-				rc = malformed(d, "more than one YAML document");
-			yaml_document_delete(&extra);
-		}
-	}
+	rc = read_workspace_from(d, &parser);
 	yaml_parser_delete(&parser);
 	fclose(f);
 	return rc;
@@ -296,6 +303,46 @@ void pnpm_approvals_free(char **names)
 	free(names);
 }
 
+/* The approved names of d into *names (when rc is 0); d is emptied. */
+static int approved(struct decisions *d, int rc, char ***names)
+{
+	size_t k = 0;
+
+	if (rc == 0 && !(*names = calloc(d->n + 1, sizeof(char *))))
+		rc = log_fail(ENOMEM, "pnpm approvals");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct decision *e = &d->v[i];
+		bool ok = (e->perm_true || e->perm_false) ? e->perm_true && !e->perm_false
+							  : e->ab_true && !e->ab_false;
+		if (rc == 0 && ok) {
+			(*names)[k++] = e->name;
+			continue;
+		}
+		free(e->name);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+	return rc;
+}
+
+int pnpm_approvals_parse(const char *label, const char *yaml, size_t len, char ***names)
+{
+	struct decisions d = { .file = label };
+	yaml_parser_t parser;
+	int rc;
+
+	*names = NULL;
+	if (len > MAX_FILE_BYTES)
+		return log_fail_plain(EFBIG, "%s: more than %ld bytes", label, MAX_FILE_BYTES);
+	if (!yaml_parser_initialize(&parser))
+		return log_fail(ENOMEM, "%s: yaml parser", label);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
+	rc = read_workspace_from(&d, &parser);
+	yaml_parser_delete(&parser);
+	return approved(&d, rc, names);
+}
+
 int pnpm_approvals_load(const char *project, char ***names)
 {
 	struct decisions d = { 0 };
@@ -312,20 +359,7 @@ int pnpm_approvals_load(const char *project, char ***names)
 	rc = read_workspace(&d);
 	if (rc == 0)
 		rc = read_package_json(pj);
-	if (rc == 0 && !(*names = calloc(d.n + 1, sizeof(char *))))
-		rc = log_fail(ENOMEM, "pnpm approvals");
-	size_t k = 0;
-	for (size_t i = 0; i < d.n; i++) {
-		const struct decision *e = &d.v[i];
-		bool ok = (e->perm_true || e->perm_false) ? e->perm_true && !e->perm_false
-							  : e->ab_true && !e->ab_false;
-		if (rc == 0 && ok) {
-			(*names)[k++] = e->name;
-			continue;
-		}
-		free(e->name);
-	}
-	free(d.v);
+	rc = approved(&d, rc, names);
 	free(ws);
 	free(pj);
 	return rc;

@@ -5,6 +5,8 @@
 #ifndef PKGGUARD_PNPM_APPROVALS_H
 #define PKGGUARD_PNPM_APPROVALS_H
 
+#include <stddef.h>
+
 /* Sets *names to a malloc'd, NULL-terminated list of the package names
  * ("a", "@s/a") whose builds PROJECT's pnpm-workspace.yaml approves; each is
  * a valid name (pkgtree_name_ok) without fnmatch metacharacters, so it
@@ -13,6 +15,10 @@
  * or package.json): then *names is NULL and nothing may be replayed. */
 int pnpm_approvals_load(const char *project, char ***names);
 void pnpm_approvals_free(char **names);
+
+/* The same from the text of a pnpm-workspace.yaml (len bytes; label names
+ * it in messages), without package.json. Pure. */
+int pnpm_approvals_parse(const char *label, const char *yaml, size_t len, char ***names);
 
 /* pnpm's `--allow-build NAME` / `--allow-build=NAME` in argv (the package
  * manager's command): "!NAME" denies, so NAME is removed from names; an

@@ -6,7 +6,8 @@
  *   1 package-lock.json            5 node_modules/.pnpm/d@1.0.0/node_modules/d/package.json
  *   2 node_modules/a/package.json  6 node_modules/.package-lock.json
  *   3 node_modules/@s/b/package.json
- * (node_modules/a/node_modules/c has a binding.gyp: npm's implicit build). */
+ * (node_modules/a/node_modules/c has a binding.gyp: npm's implicit build).
+ * Then each part alone through pkgtree_parse_manifest, the pure half. */
 #include "fuzz_common.h"
 
 #include "log.h"
@@ -50,8 +51,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (pkgtree_read_project(dir, &self) == 0)
 		pkgtree_pkg_free(&self);
-	for (size_t i = 0; i < in.n; i++)
+	/* The pure half on every part: each a package.json as it stands. */
+	for (size_t i = 0; i < in.n; i++) {
+		struct pkg p = { .name = (char *)"a", .dir = (char *)"/fuzz/a", .has_binding_gyp = i % 2 };
+
 		(void)pkgtree_name_ok(in.part[i]);
+		if (pkgtree_parse_manifest(&p, in.part[i], in.len[i]) == 0) {
+			for (size_t d = 0; d < p.ndeps; d++)
+				if (!pkgtree_name_ok(p.deps[d]) || (d && strcmp(p.deps[d - 1], p.deps[d]) >= 0))
+					abort(); /* safe names, sorted, each once */
+		}
+		p.name = p.dir = NULL;
+		pkgtree_pkg_free(&p);
+	}
 	fuzz_parts_free(&in);
 	return 0;
 }

@@ -388,6 +388,38 @@ static void test_replay_env(void **state)
 	pkgtree_free(&t);
 }
 
+/* The pure half, from text: dependencies sorted and merged (optional when
+ * any listing is), unsafe names dropped, npm's implicit gyp install. */
+static void test_parse_manifest(void **state)
+{
+	static const char json[] =
+		"{ \"name\": \"b\", \"version\": \"1.0.0\", \"scripts\": { \"postinstall\": \"node x\", \"install\": \"\" },"
+		"  \"dependencies\": { \"zz\": \"1\", \"aa\": \"1\", \"../up\": \"1\", \"mm\": \"1\" },"
+		"  \"optionalDependencies\": { \"mm\": \"1\", \"@s/o\": \"1\" } }";
+	struct pkg p = { .name = (char *)"a", .dir = (char *)"/x/a", .has_binding_gyp = true };
+	(void)state;
+	assert_int_equal(pkgtree_parse_manifest(&p, json, strlen(json)), 0);
+	assert_true(p.name_differs);
+	assert_string_equal(p.version, "1.0.0");
+	assert_string_equal(p.scripts[PKG_POSTINSTALL], "node x");
+	assert_string_equal(p.scripts[PKG_INSTALL], "node-gyp rebuild"); /* the empty one is none */
+	assert_true(p.implicit_install);
+	assert_int_equal(p.ndeps, 4);
+	assert_string_equal(p.deps[0], "@s/o");
+	assert_string_equal(p.deps[1], "aa");
+	assert_string_equal(p.deps[2], "mm");
+	assert_string_equal(p.deps[3], "zz");
+	assert_true(p.deps_optional[0] && !p.deps_optional[1] && p.deps_optional[2] && !p.deps_optional[3]);
+	p.name = p.dir = NULL;
+	pkgtree_pkg_free(&p);
+
+	struct pkg q = { .name = (char *)"a", .dir = (char *)"/x/a" };
+	assert_int_equal(pkgtree_parse_manifest(&q, "[1, 2]", 6), -EINVAL);
+	assert_int_equal(pkgtree_parse_manifest(&q, "{\"name\": ", 9), -EINVAL);
+	q.name = q.dir = NULL;
+	pkgtree_pkg_free(&q);
+}
+
 int main(void)
 {
 	log_set_program("test_pkgtree");
@@ -402,6 +434,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lockfile_and_optional, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_env, setup, teardown),
+		cmocka_unit_test(test_parse_manifest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -200,6 +200,22 @@ static void test_allow_build_args(void **state)
 	pnpm_approvals_free(names);
 }
 
+/* The pure half: the same rules from text. */
+static void test_parse_from_text(void **state)
+{
+	static const char yaml[] = "allowBuilds:\n  esbuild: true\n  core-js: false\n"
+				   "permissions:\n  sharp:\n    build: true\n  esbuild:\n    build: false\n";
+	char **names;
+	(void)state;
+	assert_int_equal(pnpm_approvals_parse("t.yaml", yaml, strlen(yaml), &names), 0);
+	assert_true(has(names, "sharp"));
+	assert_false(has(names, "esbuild"));
+	assert_false(has(names, "core-js"));
+	pnpm_approvals_free(names);
+	assert_int_equal(pnpm_approvals_parse("t.yaml", "a: [", 4, &names), -EINVAL);
+	assert_null(names);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +227,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_is_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow_build_args, setup, teardown),
+		cmocka_unit_test(test_parse_from_text),
 	};
 	log_set_program("test_pnpm_approvals");
 	return cmocka_run_group_tests(tests, NULL, NULL);
