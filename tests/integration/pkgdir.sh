@@ -51,6 +51,7 @@ cp "$B/pkgguard" "$B/pkgguard-sandbox" "$work/bin/"
 cp -r "$top/profiles/." "$work/profiles/"
 chmod -R a+rX "$work/bin" "$work/profiles"
 PG=$work/bin/pkgguard
+# shellcheck disable=SC2034 # the copied engine's path, named for the reader; pkgguard finds it itself
 SB=$work/bin/pkgguard-sandbox
 if [ -n "${PKGDIR_DAEMON:-}" ]; then
 	. tests/daemon_lib.sh
@@ -263,7 +264,8 @@ EOF
 	[ -e "$proj/.vscode" ] && why="$why .vscode created;"
 	[ -e "$proj/.envrc" ] && why="$why .envrc created;"
 	[ -e "$proj/.git-moved-$TAG" ] && why="$why .git moved away;"
-	ls -A "$proj" | grep -v -e '^\.husky$' -e "^dist-$TAG.txt$" -e '^package-lock.json$' -e '^node_modules$' |
+	find "$proj" -mindepth 1 -maxdepth 1 -printf '%f\n' |
+		grep -v -e '^\.husky$' -e "^dist-$TAG.txt$" -e '^package-lock.json$' -e '^node_modules$' |
 		sort >"$work/after-top"
 	cmp -s "$work/before-top" "$work/after-top" || why="$why left at the top: $(comm -13 "$work/before-top" "$work/after-top" | tr '\n' ' ');"
 	if [ "$rc" = 0 ] && [ -z "$why" ]; then
