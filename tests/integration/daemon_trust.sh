@@ -336,7 +336,7 @@ for who in $WHOS; do
 	elif [ "$planted" = 0 ] && grep -q "^pkgguardd: reparse .*exe=$P/node_modules/.bin/git .*rule=helper-name-untrusted-file" "$work/d.err"; then
 		pass "helpers: a git in node_modules/.bin is no helper: reparsed (rule helper-name-untrusted-file), ~/.bashrc untouched"
 	else
-		fail "helpers: a git in node_modules/.bin is no helper" "~/.bashrc changed: $planted; npm exit $rc [daemon: $(daemon_says)]"
+		fail "helpers: a git in node_modules/.bin is no helper" "\$HOME/.bashrc changed: $planted; npm exit $rc [daemon: $(daemon_says)]"
 	fi
 	gitrow "helpers: the real git" 1 0
 	if [ "$rc" = 0 ] && [ "$installed" = 1 ] && ! grep -q '^pkgguardd: \(reparse\|deny\) .*exe=/usr/bin/git' "$work/d.err"; then
@@ -403,7 +403,7 @@ for who in $WHOS_PIP; do
 		# build hook: the planted file cannot run there (pip then stops).
 		pass "helpers: a uname in the venv's bin/ is no helper: reparsed (rule helper-name-untrusted-file), ~/.bashrc untouched (pip exit $rc)"
 	else
-		fail "helpers: a uname in the venv's bin/ is no helper" "~/.bashrc changed: $planted; pip exit $rc; $(tail_of "$W/pip.out" 2) [daemon: $(daemon_says)]"
+		fail "helpers: a uname in the venv's bin/ is no helper" "\$HOME/.bashrc changed: $planted; pip exit $rc; $(tail_of "$W/pip.out" 2) [daemon: $(daemon_says)]"
 	fi
 	piprow 1 0
 	if [ "$rc" = 0 ] && ! grep -q '^pkgguardd: \(reparse\|deny\) .*exe=/usr/bin/uname' "$work/d.err"; then
