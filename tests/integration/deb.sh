@@ -4,8 +4,9 @@
 # what the package put in place (conffile, unit enabled the Debian way,
 # tmpfiles applied), `pkgguard doctor` of the installed programs, then the
 # daemon started exactly as its unit's ExecStart (no systemd as pid 1 here)
-# for the attack corpus and the legitimate fixtures with plain npm (each
-# attack with its control, run without the daemon), then `dpkg --purge`
+# for the attack corpus and the legitimate fixtures with plain npm, and for
+# pip's attack fixture and a C extension (tests/pip_lib.sh) with plain pip
+# (each attack with its control, run without the daemon), then `dpkg --purge`
 # with a hand-started daemon running: nothing may be left behind — no
 # file, no directory of pkgguard's, no daemon process.
 #
@@ -13,6 +14,9 @@
 # global lock (make check does). Skipped, touching nothing, where pkgguard
 # is already installed (a package or `make install` into /usr).
 . tests/lib.sh
+# The installed programs find their profiles themselves: nothing of the
+# build tree's reaches them.
+unset PKGGUARD_PROFILE_PATH
 top=$(pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) B=$BUILD ;; *) B=$top/$BUILD ;; esac
@@ -39,10 +43,15 @@ for f in /usr/bin/pkgguard /usr/bin/pkgguardd /usr/bin/pkgguard-sandbox /usr/sha
 done
 
 work=$(mktemp -d /var/tmp/pkgguard-deb.XXXXXX) || exit 1
+chmod 755 "$work" # pip's build hooks, run by root, run as nobody in the sandbox
 . tests/daemon_lib.sh
+MODE=enforce
+PROBE=$B/tests/probe
+. tests/pip_lib.sh
 installed=no
 cleanup() {
 	stop_daemon
+	pip_cleanup
 	[ $installed = no ] || dpkg --purge pkgguard >/dev/null 2>&1
 	rm -rf "$work"
 }
@@ -127,6 +136,29 @@ env -u PKGGUARD_PROFILE_PATH CORPUS_DAEMON=1 CORPUS_DENV= CORPUS_PMS=npm BUILD="
 	sh tests/integration/attack_corpus.sh 2>&1 | sed -n 's/^\(\(not \)\{0,1\}ok - \[deb\/[^]]*\] \)/\1installed package: /p'
 env LEGIT_DAEMON=1 LEGIT_PMS=npm BUILD="$BUILD" \
 	sh tests/integration/legit.sh 2>&1 | sed -n 's/^\(\(not \)\{0,1\}ok - \[deb\/[^]]*\] \)/\1installed package: /p'
+
+# --- pip's attack and a C extension, plain pip -------------------------------
+# daemon_pip.sh's first rows (tests/pip_lib.sh) under the installed daemon
+# started as above: its profiles from /usr/share/pkgguard/profiles, no
+# PKGGUARD_PROFILE_PATH in its environment or pip's. The controls, without
+# the daemon, in venv-ctl; the installs under it in a venv of their own.
+why=$(pip_missing)
+if [ -n "$why" ]; then
+	skip "installed package: pip" "$why"
+elif [ ! -x "$PROBE" ]; then
+	fail "installed package: pip" "$PROBE is not built (make test-bins)"
+elif ! pip_setup; then
+	fail "installed package: pip" "the test listener did not start"
+elif ! new_venv venv-ctl || ! new_venv venv-deb; then
+	fail "installed package: pip: setup" "python3 -m venv failed: $(tail_of "$work/venv-ctl.out") $(tail_of "$work/venv-deb.out")"
+else
+	make_home
+	control_attack attack pyproject.toml && ctl_ok=1
+	control_cext
+	contained "installed package: plain pip" venv-deb "$work/venv-deb/bin/pip"
+	builds "installed package: plain pip" venv-deb "$work/venv-deb/bin/pip"
+fi
+pip_cleanup
 
 # --- purge, with a hand-started daemon running -------------------------------
 start_daemon enforce || fail "daemon started before purge" "$(tail -n 2 "$work/d.err" | tr '\n' ' ')"
