@@ -26,14 +26,14 @@
 #     work under the daemon;
 #   deny lines name the rule (deny mode);
 #   flood + pid cycling (root): a sandboxed postinstall execs as fast as it
-#     can for FLOOD_SECS (12 s by default) while an unrelated shell loop and
+#     can for FLOOD_SECS (30 s by default) while an unrelated shell loop and
 #     a second npm install run: both complete, the loop's execs never fail,
 #     the second install's script is reparsed (not misjudged), no deny is
 #     logged, the daemon still answers and its RSS stays bounded.
 . tests/lib.sh
 top=$(pwd)
 BUILD=${BUILD:-build}
-FLOOD_SECS=${FLOOD_SECS:-12}
+FLOOD_SECS=${FLOOD_SECS:-30}
 unset PKGGUARD_PROFILE_PATH
 
 if [ "$(id -u)" != 0 ]; then
