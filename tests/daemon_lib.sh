@@ -5,7 +5,10 @@
 # from its "guarding" line. Its stderr is $work/d.err; every run's log is
 # kept in $work/d.all.
 # shellcheck disable=SC2154 # top, BUILD and work are the sourcing suite's
-D=$top/$BUILD/pkgguardd
+# DAEMON_BIN: a copy outside the checkout, for suites whose reparsed scripts
+# run as another user (the daemon trusts the pkgguard-sandbox next to itself,
+# and a clone in a mode-0700 folder is not theirs to execute).
+D=${DAEMON_BIN:-$top/$BUILD/pkgguardd}
 
 # Another pkgguardd (a second checkout's tests, a benchmark, the installed
 # service) judges the same execs: a deny it makes would look like one of

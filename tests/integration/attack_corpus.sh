@@ -33,8 +33,22 @@ fi
 [ -x "$SB" ] && [ -x "$PROBE" ] || { fail "attack corpus" "$SB or $PROBE is not built"; end_suite; }
 
 work=$(mktemp -d /var/tmp/pkgguard-attacks.XXXXXX) || exit 1
-[ -z "${CORPUS_DAEMON:-}" ] || . tests/daemon_lib.sh
 chmod 755 "$work" # the sudo row runs its installs as nobody
+# ...so its programs and profiles are copies in $work: a checkout in a
+# mode-0700 folder is not nobody's to read (the engine under test stays the
+# one PKGGUARD_SANDBOX names).
+mkdir -p "$work/bin"
+cp "$top/$BUILD/pkgguard" "$top/$BUILD/pkgguard-sandbox" "$PROBE" "$work/bin/"
+[ -z "${CORPUS_DAEMON:-}" ] || cp "$top/$BUILD/pkgguardd" "$work/bin/"
+cp -r "$top/profiles" "$work/profiles"
+chmod -R a+rX "$work/bin" "$work/profiles"
+[ -n "${PKGGUARD_SANDBOX:-}" ] || SB=$work/bin/pkgguard-sandbox
+PG=$work/bin/pkgguard
+PROBE=$work/bin/probe
+PROFILES=$work/profiles
+CORPUS_DENV=$(printf '%s' "${CORPUS_DENV:-}" | sed "s|$top/profiles|$PROFILES|")
+DAEMON_BIN=$work/bin/pkgguardd
+[ -z "${CORPUS_DAEMON:-}" ] || . tests/daemon_lib.sh
 TAG=pgatk$$x$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 listener=""
 
@@ -206,7 +220,7 @@ install_sandboxed() { # PM DIR TARBALL
 		*) return 2 ;;
 		esac
 	else
-		WRAP="$PG run --" pm_run "$2" "$1" "$3" PKGGUARD_PROFILE_PATH="$top/profiles"
+		WRAP="$PG run --" pm_run "$2" "$1" "$3" PKGGUARD_PROFILE_PATH="$PROFILES"
 	fi
 }
 

@@ -269,6 +269,8 @@ pass_as() {
 	rows_other yarn
 }
 if [ -n "${IDENTITY_DAEMON:-}" ]; then
+	cp "$B/pkgguardd" "$work/bin/"
+	DAEMON_BIN=$work/bin/pkgguardd
 	. tests/daemon_lib.sh
 	DENV="PKGGUARD_PROFILE_PATH=$work/admin:$work/prof"
 	trap 'stop_daemon; cleanup' EXIT
